@@ -1,0 +1,29 @@
+"""The Typer application that every command module registers on.
+
+Command modules import their heavy dependencies (Mesa, matplotlib, SALib, Dask) inside the
+command function, so ``wargame --help`` and ``wargame validate`` start quickly.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="wargame",
+    help=(
+        "Scenario wargames of arms supply and escalation between states.\n\n"
+        "Example: wargame run scenarios/seoul_arms_ukraine.yaml --runs 2000 --seed 1"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class BadInput(Exception):
+    """Bad input from the user: reported as lines on stderr, exit status 2, no traceback."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines

@@ -1,0 +1,578 @@
+"""The scenario language as frozen pydantic models.
+
+One class per block of the language (``docs/scenarios.md`` explains each key once). Models are
+strict (``"24"`` is not a horizon) and closed (an unknown key is an error); cross-references
+between blocks (an actor named in a red line, a rung named in a channel) are checked after
+parsing by :mod:`sim.scenario.references`, where every block is known.
+
+Actor fields left out fall back to ``defaults``; :func:`resolve_defaults` fills them, so the
+rest of the package reads every actor field without a lookup chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from .distributions import Number
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+ChannelRef = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")]
+"""``ACTOR.channel``."""
+Rung = Annotated[str, Field(min_length=1)]
+Probability = Number  # range checked in references (a distribution's support must fit too)
+
+STEP_UNITS = ("day", "week", "month", "year")
+POLICIES = (
+    "utility",
+    "richardson",
+    "tit_for_tat",
+    "suspicious_tit_for_tat",
+    "grim_trigger",
+    "always",
+    "fixed",
+    "scripted",
+)
+
+
+class Block(BaseModel):
+    """Base of every block: frozen, strict, closed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+# --- time -------------------------------------------------------------------------------------
+
+_START = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+class Time(Block):
+    start: str = "2024-01"
+    step: Literal["day", "week", "month", "year"] = "month"
+    horizon: int = Field(ge=1, le=100_000)
+    dt: float | None = Field(default=None, gt=0, le=1)
+    substeps: int | None = Field(default=None, ge=1, le=10_000)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, v: Any) -> Any:
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    @field_validator("start")
+    @classmethod
+    def _start_format(cls, v: str) -> str:
+        if not _START.match(v):
+            raise ValueError(f"expected a date as YYYY-MM or YYYY-MM-DD, got {v!r}")
+        parts = [int(p) for p in v.split("-")]
+        try:
+            dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+        except ValueError as exc:
+            raise ValueError(f"{v!r} is not a calendar date ({exc})") from None
+        return v
+
+
+# --- ladders ----------------------------------------------------------------------------------
+
+
+class RungSpec(Block):
+    id: Rung
+    e: float = Field(ge=-10, le=10)
+    cameo: str | None = None
+    kahn: int | None = Field(default=None, ge=1, le=44)
+    label: str | None = None
+
+
+class ContinuousRange(Block):
+    low: float = 0.0
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> ContinuousRange:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Ladder(Block):
+    """Ordered rungs, each with a hostility score ``e``; or a continuous range."""
+
+    rungs: list[RungSpec] | None = Field(default=None, min_length=2)
+    continuous: ContinuousRange | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, v: Any) -> Any:
+        return {"rungs": v} if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Ladder:
+        if (self.rungs is None) == (self.continuous is None):
+            raise ValueError("a ladder has either 'rungs' or 'continuous', not both or neither")
+        if self.rungs is not None:
+            ids = [r.id for r in self.rungs]
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ValueError(f"duplicate rung ids: {', '.join(dup)}")
+        return self
+
+    @property
+    def is_continuous(self) -> bool:
+        return self.continuous is not None
+
+    @property
+    def rung_ids(self) -> list[str]:
+        return [r.id for r in self.rungs or []]
+
+    def index(self, rung: str) -> int:
+        return self.rung_ids.index(rung)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+class Weights(Block):
+    """Weights of the utility terms (model.md §5). Unset terms weigh 0, security 1."""
+
+    security: Number = 1.0
+    alliance: Number = 0.0
+    war: Number = 0.0
+    economy: Number = 0.0
+    domestic: Number = 0.0
+    reputation: Number = 0.0
+
+
+class Observe(Block):
+    """How an actor sees others' rungs: late, not always, sometimes wrong."""
+
+    lag: int = Field(default=1, ge=0, le=24)
+    detect: Probability = 1.0
+    misread: Probability = 0.0
+    attribution: Probability = 1.0
+
+
+class Approval(Block):
+    """Domestic approval (elite support for autocracies), model.md §7."""
+
+    initial: Number = 0.5
+    baseline: Number | None = None
+    reversion: Number = 0.1
+    rally: Number = 0.0
+    arms_penalty: Number = 0.0
+    opposed_share: Number = 0.5
+    audience_cost: Number = 0.0
+    noise: Number = 0.0
+
+
+class Stock(Block):
+    """A munitions category: what an actor holds, makes and must keep."""
+
+    initial: Number = Field(default=0.0)
+    production: Number = 0.0
+    requirement: Number = 0.0
+    consumption: Number = 0.0
+    ramp: Number = 0.0
+    """Added production per step (a production ramp)."""
+
+
+class Channel(Block):
+    """One ladder an actor climbs toward one target."""
+
+    ladder: Id
+    target: Id
+    initial: Rung | float | None = None
+    max_step: int | None = Field(default=None, ge=1)
+    flows: dict[Id, list[Number]] = Field(default_factory=dict)
+    indirect: bool = False
+    script: list[Rung | float] | None = None
+
+    @field_validator("initial", mode="before")
+    @classmethod
+    def _int_initial(cls, v: Any) -> Any:
+        return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("script", mode="before")
+    @classmethod
+    def _int_script(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [float(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in v]
+        return v
+
+
+class BeliefAbout(Block):
+    expansionist: Number
+
+
+class Beliefs(Block):
+    """Priors: ``expansionist`` about everyone, or per actor id (``RUS: {expansionist: ...}``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    __pydantic_extra__: dict[Id, BeliefAbout] = Field(init=False)  # type: ignore[assignment]
+
+    expansionist: Number = 0.5
+    conservatism: Number = 1.0
+
+    @property
+    def about(self) -> dict[str, BeliefAbout]:
+        """Per-actor priors, keyed by actor id."""
+        return dict(self.model_extra or {})
+
+
+class RichardsonParams(Block):
+    """``dx/dt = k·y − a·x + g`` (Richardson 1960)."""
+
+    k: Number
+    a: Number
+    g: Number = 0.0
+    integrator: Literal["euler", "exact"] = "euler"
+
+
+class ActorFields(Block):
+    """Fields an actor may inherit from ``defaults``."""
+
+    policy: Literal[POLICIES] | None = None  # type: ignore[valid-type]
+    precision: Number | None = None
+    risk_tolerance: Number | None = None
+    switch_cost: Number | None = None
+    weights: Weights | None = None
+    approval: Approval | None = None
+    observe: Observe | None = None
+    beliefs: Beliefs | None = None
+
+
+class Defaults(ActorFields):
+    """Values every actor inherits unless it sets its own."""
+
+
+class Actor(ActorFields):
+    name: str | None = None
+    stocks: dict[Id, Stock] = Field(default_factory=dict)
+    channels: dict[Id, Channel] = Field(default_factory=dict)
+    richardson: RichardsonParams | None = None
+    rung: Rung | None = None
+    """The rung an ``always`` policy plays."""
+
+
+# --- commitments ------------------------------------------------------------------------------
+
+
+class Trigger(Block):
+    attack_on: Literal["member", "any"] = "member"
+    by: Literal["non_member", "any"] = "non_member"
+    min_e: float = Field(default=9.5, ge=-10, le=10)
+
+
+class Pressure(Block):
+    """Patron pressure ``π = σ(a0 + trend·gains + gap·shortfall)`` on a client's channel."""
+
+    on: ChannelRef
+    a0: Number = 0.0
+    trend: Number = 0.0
+    gap: Number = 0.0
+    front: Id | None = None
+
+
+class SideClauses(Block):
+    tech_cost_discount: Number = 0.0
+
+
+class Alliance(Block):
+    members: list[Id] = Field(min_length=2)
+    kind: Literal["mutual_defense", "defense_pact", "entente", "supply"] = "mutual_defense"
+    trigger: Trigger | None = None
+    obligations: dict[Id, dict[Id, Rung]] = Field(default_factory=dict)
+    lag: int = Field(default=0, ge=0)
+    reliability: Number = 0.745
+    mode: Literal["soft", "hard"] = "soft"
+    patron: Id | None = None
+    pressure: Pressure | None = None
+    side_clauses: SideClauses | None = None
+
+
+class ChannelAtLeast(Block):
+    channel: ChannelRef
+    at_least: Rung
+
+
+class RedLine(Block):
+    owner: Id
+    watch: ChannelAtLeast
+    declared: Literal["public", "ambiguous", "private"] = "public"
+    response: ChannelAtLeast | None = None
+    credibility: Number = 0.5
+    audience_cost: Number = 0.0
+    window: int | None = Field(default=None, ge=1)
+
+
+class Game(Block):
+    """A payoff table over a pair of channels, played every step (a repeated game)."""
+
+    channels: list[ChannelRef] = Field(min_length=2, max_length=2)
+    payoffs: dict[str, list[float]]
+
+    @field_validator("payoffs")
+    @classmethod
+    def _pairs(cls, v: dict[str, list[float]]) -> dict[str, list[float]]:
+        bad = [k for k, p in v.items() if len(p) != 2]
+        if bad:
+            raise ValueError(f"each payoff is a pair [row, column]; not {', '.join(bad)}")
+        return v
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+class Side(Block):
+    forces: Number
+    lethality: Number
+    reinforcement: Number = 0.0
+    fire_need: Number = 0.0
+    stock: Id | None = None
+    suppliers: list[Id] = Field(default_factory=list)
+
+
+class Territory(Block):
+    per_unit: Number = 0.0
+    threshold: Number = 0.0
+    initial: float = 0.0
+
+
+class Front(Block):
+    sides: dict[Id, Side]
+    fire_elasticity: Number = 0.5
+    dud_rate: dict[Id, Number] = Field(default_factory=dict)
+    territory: Territory = Field(default_factory=Territory)
+    substeps: int | None = Field(default=None, ge=1, le=10_000)
+
+    @field_validator("sides")
+    @classmethod
+    def _two(cls, v: dict[str, Side]) -> dict[str, Side]:
+        if len(v) != 2:
+            raise ValueError(f"a front has exactly two sides, not {len(v)}")
+        return v
+
+
+class Event(Block):
+    at: int = Field(ge=0)
+    set: ChannelRef
+    to: Rung | float
+    until: int | None = Field(default=None, ge=0)
+    note: str = ""
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _int_to(cls, v: Any) -> Any:
+        return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+# --- experiments ------------------------------------------------------------------------------
+
+
+class Bound(Block):
+    """A do-intervention on a channel: rungs clamped to ``[at_least, at_most]`` in a window."""
+
+    at_least: Rung | None = None
+    at_most: Rung | None = None
+    from_: int = Field(default=0, ge=0, alias="from")
+    until: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _some(self) -> Bound:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a bound needs at_least, at_most or both")
+        return self
+
+
+class MeasureRedLine(Block):
+    red_line: Id
+    crossed_by: int | None = Field(default=None, ge=0)
+
+    @property
+    def label(self) -> str:
+        """Column name in the outcomes table (``None`` times mean the horizon)."""
+        return f"red_line.{self.red_line}.crossed_by.{self.crossed_by}"
+
+
+class MeasureFront(Block):
+    front: Id
+    territory_at: int | None = Field(default=None, ge=0)
+
+    @property
+    def label(self) -> str:
+        return f"front.{self.front}.territory_at.{self.territory_at}"
+
+
+class MeasureDyad(Block):
+    dyad: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*-[A-Za-z][A-Za-z0-9_]*$")]
+    max_escalation_by: int | None = Field(default=None, ge=0)
+
+    @property
+    def label(self) -> str:
+        return f"dyad.{dyad_key(*self.dyad.split('-'))}.max_escalation_by.{self.max_escalation_by}"
+
+
+class MeasureActor(Block):
+    actor: Id
+    approval_at: int | None = Field(default=None, ge=0)
+
+    @property
+    def label(self) -> str:
+        return f"actor.{self.actor}.approval_at.{self.approval_at}"
+
+
+def dyad_key(a: str, b: str) -> str:
+    """The canonical name of an unordered dyad: the two ids sorted, joined by '-'."""
+    return "-".join(sorted((a, b)))
+
+
+Measure = MeasureRedLine | MeasureFront | MeasureDyad | MeasureActor
+
+
+class Counterfactual(Block):
+    description: str = ""
+    arms: dict[Id, dict[ChannelRef, Bound]] = Field(min_length=1)
+    measure: list[Measure] = Field(default_factory=list)
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure_kind(cls, v: Any) -> Any:
+        # Pick the measure class by its key so an error names one kind, not four.
+        if not isinstance(v, list):
+            return v
+        kinds = {
+            "red_line": MeasureRedLine,
+            "front": MeasureFront,
+            "dyad": MeasureDyad,
+            "actor": MeasureActor,
+        }
+        out = []
+        for item in v:
+            if isinstance(item, dict):
+                kind = next((k for k in kinds if k in item), None)
+                if kind is None:
+                    raise ValueError(
+                        "a measure names one of red_line, front, dyad or actor; got keys "
+                        + ", ".join(map(str, item))
+                    )
+                out.append(kinds[kind].model_validate(item, strict=True))
+            else:
+                out.append(item)
+        return out
+
+
+TARGET_PATTERN = (
+    r"^(red_line\.[A-Za-z][A-Za-z0-9_]*\.(crossed|step)"
+    r"|escalation\.[A-Za-z][A-Za-z0-9_]*-[A-Za-z][A-Za-z0-9_]*\.(max|final)"
+    r"|front\.[A-Za-z][A-Za-z0-9_]*\.(territory|balance)"
+    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff))$"
+)
+
+
+class Sensitivity(Block):
+    method: Literal["morris", "sobol"] = "sobol"
+    targets: list[Annotated[str, Field(pattern=TARGET_PATTERN)]] = Field(min_length=1)
+    params: list[str] | None = None
+    samples: int | None = Field(default=None, ge=2)
+
+
+class Run(Block):
+    runs: int = Field(default=1000, ge=1)
+    seed: int = Field(default=0, ge=0)
+    chunk_size: int = Field(default=1000, ge=1)
+
+
+# --- the scenario -----------------------------------------------------------------------------
+
+
+class Scenario(Block):
+    """A whole scenario, includes merged and overrides applied."""
+
+    wargame: Literal[1]
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    title: str
+    description: str = ""
+    time: Time
+    include: list[str] = Field(default_factory=list)
+    ladders: dict[Id, Ladder] = Field(default_factory=dict)
+    defaults: Defaults = Field(default_factory=Defaults)
+    actors: dict[Id, Actor] = Field(min_length=1)
+    alliances: dict[Id, Alliance] = Field(default_factory=dict)
+    red_lines: dict[Id, RedLine] = Field(default_factory=dict)
+    games: dict[Id, Game] = Field(default_factory=dict)
+    fronts: dict[Id, Front] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    counterfactuals: dict[Id, Counterfactual] = Field(default_factory=dict)
+    sensitivity: Sensitivity | None = None
+    run: Run = Field(default_factory=Run)
+
+    def channel(self, ref: str) -> Channel:
+        """The channel named ``ACTOR.channel``."""
+        actor, name = ref.split(".", 1)
+        return self.actors[actor].channels[name]
+
+    def ladder_of(self, ref: str) -> Ladder:
+        return self.ladders[self.channel(ref).ladder]
+
+
+# Built-in values an actor falls back to when neither it nor ``defaults`` sets a field.
+BUILTIN_DEFAULTS = Defaults(
+    policy="utility",
+    precision=2.0,
+    risk_tolerance=0.5,
+    switch_cost=0.0,
+    weights=Weights(),
+    approval=Approval(),
+    observe=Observe(),
+    beliefs=Beliefs(),
+)
+
+
+def _merge(own: BaseModel | None, inherited: BaseModel | None) -> BaseModel | None:
+    """Field-by-field merge of two blocks of the same class: what ``own`` sets wins."""
+    if own is None:
+        return inherited
+    if inherited is None:
+        return own
+    update = {k: getattr(inherited, k) for k in inherited.model_fields_set - own.model_fields_set}
+    merged = own.model_copy(update=update)
+    if inherited.model_extra and merged.__pydantic_extra__ is not None:
+        merged.__pydantic_extra__.update(
+            {k: v for k, v in inherited.model_extra.items() if k not in merged.__pydantic_extra__}
+        )
+    return merged
+
+
+MERGED_BLOCKS = ("weights", "approval", "observe", "beliefs")
+
+
+def resolve_defaults(scenario: Scenario) -> Scenario:
+    """Every actor with every inheritable field filled: its own, else defaults, else built-in.
+
+    Blocks (weights, approval, observe, beliefs) merge key by key, so an actor that sets one
+    weight keeps the others from ``defaults``.
+    """
+    actors = {}
+    for aid, actor in scenario.actors.items():
+        update = {}
+        for name in ActorFields.model_fields:
+            own, inherited = getattr(actor, name), getattr(scenario.defaults, name)
+            value = _merge(own, inherited) if name in MERGED_BLOCKS else own
+            if value is None:
+                value = inherited
+            update[name] = value if value is not None else getattr(BUILTIN_DEFAULTS, name)
+        actors[aid] = actor.model_copy(update=update)
+    return scenario.model_copy(update={"actors": actors})
