@@ -18,7 +18,9 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -113,6 +115,9 @@ class Ladder(Block):
     rungs: list[RungSpec] | None = Field(default=None, min_length=2)
     continuous: ContinuousRange | None = None
     description: str | None = None
+    felt_by: Literal["target", "adversaries"] = "target"
+    """Who feels a rung's hostility ``e``: the channel's target (a response), or the target's
+    adversaries (supply, tech, deploy: help to a partner is felt by the partner's enemies)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -439,39 +444,34 @@ def dyad_key(a: str, b: str) -> str:
     return "-".join(sorted((a, b)))
 
 
-Measure = MeasureRedLine | MeasureFront | MeasureDyad | MeasureActor
+MEASURE_KINDS = ("red_line", "front", "dyad", "actor")
+
+
+def _measure_kind(value: Any) -> str | None:
+    """The kind of a measure, from the key that names its subject (``red_line: X``...)."""
+    if isinstance(value, dict):
+        return next((k for k in MEASURE_KINDS if k in value), None)
+    return next((k for k in MEASURE_KINDS if hasattr(value, k)), None)
+
+
+Measure = Annotated[
+    Annotated[MeasureRedLine, Tag("red_line")]
+    | Annotated[MeasureFront, Tag("front")]
+    | Annotated[MeasureDyad, Tag("dyad")]
+    | Annotated[MeasureActor, Tag("actor")],
+    Discriminator(
+        _measure_kind,
+        custom_error_type="measure_kind",
+        custom_error_message="a measure names one of red_line, front, dyad or actor",
+    ),
+]
+"""What a counterfactual measures; the key naming its subject picks the kind."""
 
 
 class Counterfactual(Block):
     description: str = ""
     arms: dict[Id, dict[ChannelRef, Bound]] = Field(min_length=1)
     measure: list[Measure] = Field(default_factory=list)
-
-    @field_validator("measure", mode="before")
-    @classmethod
-    def _measure_kind(cls, v: Any) -> Any:
-        # Pick the measure class by its key so an error names one kind, not four.
-        if not isinstance(v, list):
-            return v
-        kinds = {
-            "red_line": MeasureRedLine,
-            "front": MeasureFront,
-            "dyad": MeasureDyad,
-            "actor": MeasureActor,
-        }
-        out = []
-        for item in v:
-            if isinstance(item, dict):
-                kind = next((k for k in kinds if k in item), None)
-                if kind is None:
-                    raise ValueError(
-                        "a measure names one of red_line, front, dyad or actor; got keys "
-                        + ", ".join(map(str, item))
-                    )
-                out.append(kinds[kind].model_validate(item, strict=True))
-            else:
-                out.append(item)
-        return out
 
 
 TARGET_PATTERN = (

@@ -1,0 +1,163 @@
+"""Figures of a result, one function per figure, each returning a matplotlib ``Figure``.
+
+Every function takes a :class:`sim.experiments.Results` or a mapping of table name →
+DataFrame (see ``docs/contracts.md``) and draws on a fresh ``Figure`` (no ``pyplot`` state):
+in a notebook the figure displays itself; the CLI saves it with the Agg renderer.
+
+:data:`FIGURES` names them for ``wargame plot --figure NAME`` and the report; :func:`supported`
+says which a result can draw and, for the others, why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.analysis.source import Source, as_source
+
+from .crisis_map import crisis_map
+from .escalation import escalation_fan, rung_shares
+from .red_lines import red_line_risk, red_line_timing
+from .world import approval, arms_flows, front, readiness, stocks
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A named figure: how to draw it and what it needs.
+
+    Attributes:
+        name: The name on the command line (``escalation``).
+        draw: The plotting function.
+        needs: Returns ``None`` when a result supports the figure, else the reason it does not.
+        caption: One line saying what the figure shows (report captions, ``--figure`` help).
+    """
+
+    name: str
+    draw: Callable[..., Figure]
+    needs: Callable[[Source], str | None]
+    caption: str
+
+
+def _table(name: str, column: str | None = None) -> Callable[[Source], str | None]:
+    def check(src: Source) -> str | None:
+        df = src.table(name)
+        if df is None:
+            return f"no {name} table"
+        if column is not None and column not in df:
+            return f"no {column} column in the {name} table"
+        return None
+
+    return check
+
+
+def _red_lines(src: Source) -> str | None:
+    from .red_lines import red_line_ids
+
+    df = src.table("outcomes")
+    if df is None:
+        return "no outcomes table"
+    return None if red_line_ids(df) else "the scenario has no red lines"
+
+
+def _red_line_steps(src: Source) -> str | None:
+    from .red_lines import red_line_ids
+
+    df = src.table("outcomes")
+    if df is None:
+        return "no outcomes table"
+    if not any(f"red_line.{r}.step" in df for r in red_line_ids(df)):
+        return "the scenario has no red lines"
+    return None
+
+
+def _flows(src: Source) -> str | None:
+    df = src.table("stocks")
+    if df is None:
+        return "no stocks table"
+    if not (df["inflow"].to_numpy(dtype=float).any() or df["outflow"].to_numpy(dtype=float).any()):
+        return "no munitions flow between actors"
+    return None
+
+
+def _requirements(src: Source) -> str | None:
+    df = src.table("stocks")
+    if df is None:
+        return "no stocks table"
+    return None if (df["requirement"].to_numpy(dtype=float) > 0).any() else "no stock has a requirement"
+
+
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in (
+        FigureSpec("escalation", escalation_fan, _table("dyads"),
+                   "Escalation index of each dyad over time: median, 50% and 90% bands."),
+        FigureSpec("ladder", rung_shares, _table("channels"),
+                   "Share of runs on each rung of each channel over time."),
+        FigureSpec("red_lines", red_line_risk, _red_lines,
+                   "Probability that each red line is crossed by the horizon, 95% Wilson intervals."),
+        FigureSpec("red_line_timing", red_line_timing, _red_line_steps,
+                   "Cumulative probability that each red line has been crossed, by date."),
+        FigureSpec("arms_flows", arms_flows, _flows,
+                   "Munitions sent and received per step by each actor."),
+        FigureSpec("stocks", stocks, _table("stocks"),
+                   "Munitions on hand per actor and stock, with the median requirement."),
+        FigureSpec("readiness", readiness, _requirements,
+                   "Readiness (stock ÷ requirement) per actor and stock."),
+        FigureSpec("front", front, _table("fronts"),
+                   "Territory and battlefield balance of each front."),
+        FigureSpec("approval", approval, _table("actors", "approval"),
+                   "Domestic approval of each actor."),
+        FigureSpec("crisis_map", crisis_map, _table("dyads"),
+                   "Who presses whom at the horizon, and where the arms go."),
+    )
+}
+
+
+def supported(results: Any) -> dict[str, str | None]:
+    """For every figure, ``None`` when ``results`` can draw it, else the reason it cannot."""
+    src = as_source(results)
+    return {name: spec.needs(src) for name, spec in FIGURES.items()}
+
+
+def available(results: Any) -> list[str]:
+    """Names of the figures ``results`` supports, in :data:`FIGURES` order."""
+    return [name for name, why in supported(results).items() if why is None]
+
+
+def draw(name: str, results: Any, **options: Any) -> Figure:
+    """Draw the figure ``name`` of ``results``.
+
+    Raises:
+        KeyError: for an unknown name (the message lists the known ones).
+        LookupError: when the results cannot support the figure (the message says why).
+    """
+    if name not in FIGURES:
+        raise KeyError(f"unknown figure {name!r}; figures: {', '.join(FIGURES)}")
+    src = as_source(results)
+    why = FIGURES[name].needs(src)
+    if why is not None:
+        raise LookupError(f"figure {name!r} needs what these results lack: {why}")
+    return FIGURES[name].draw(src, **options)
+
+
+__all__ = [
+    "FIGURES",
+    "FigureSpec",
+    "approval",
+    "arms_flows",
+    "available",
+    "crisis_map",
+    "draw",
+    "escalation_fan",
+    "front",
+    "readiness",
+    "red_line_risk",
+    "red_line_timing",
+    "rung_shares",
+    "stocks",
+    "supported",
+]

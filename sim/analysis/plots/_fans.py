@@ -1,0 +1,116 @@
+"""Grids of fan charts: the shared shape of the escalation, stocks, front and approval figures.
+
+A figure is a list of :class:`Panel`; a panel holds one steps × runs array per arm (one
+unnamed series when the result has no arms). With one series a panel shows a few faint sample
+runs behind the bands; with several arms the fans overlay in the arms' colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.paths import Paths, arms_of, paths
+from sim.analysis.style import arm_color, date_axis, draw_fan, panels, styled
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass
+class Panel:
+    """One axes of a fan figure.
+
+    Attributes:
+        title: What the panel shows (an entity).
+        ylabel: The quantity and its unit.
+        series: ``(arm, steps × runs array)`` pairs; arm ``""`` when there are no arms.
+        reference: A horizontal reference line (``(y, label)``), e.g. readiness 1.
+        percent: Show the y axis as a percentage of 1.
+    """
+
+    title: str
+    ylabel: str
+    series: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    reference: tuple[float, str] | None = None
+    percent: bool = False
+
+
+def entity_series(
+    df: pd.DataFrame, by: list[str], column: str
+) -> tuple[Paths, dict[tuple, list[tuple[str, np.ndarray]]]]:
+    """Per entity (a key of ``by``), the ``(arm, steps × runs)`` arrays of ``column``."""
+    arms = arms_of(df)
+    grid = paths(df, [*by, "arm"] if arms else by)
+    values = df[column].to_numpy(dtype=float)
+    out: dict[tuple, list[tuple[str, np.ndarray]]] = {}
+    for key in grid.groups:
+        if arms:
+            entity, arm = key[:-1], str(key[-1])
+        else:
+            entity, arm = key, ""
+        out.setdefault(entity, []).append((arm, grid.array(values, key)))
+    if arms:
+        order = {a: i for i, a in enumerate(arms)}
+        for series in out.values():
+            series.sort(key=lambda s: order[s[0]])
+    return grid, out
+
+
+def fan_figure(
+    panel_list: list[Panel],
+    x: np.ndarray,
+    runs: np.ndarray,
+    *,
+    title: str,
+    samples: int = 5,
+) -> Figure:
+    """Draw ``panel_list`` on one figure, fans over ``x`` (dates or steps)."""
+    with styled():
+        fig, axes = panels(len(panel_list), title=title)
+        arm_names: list[str] = []
+        for panel in panel_list:
+            for arm, _ in panel.series:
+                if arm not in arm_names:
+                    arm_names.append(arm)
+        for ax, panel in zip(axes, panel_list, strict=True):
+            several = len(panel.series) > 1
+            for arm, values in panel.series:
+                draw_fan(
+                    ax,
+                    x,
+                    values,
+                    color=arm_color(arm_names.index(arm)),
+                    label=arm,
+                    samples=0 if several else samples,
+                    runs=runs,
+                )
+            if panel.reference is not None:
+                y, label = panel.reference
+                ax.axhline(y, color="0.3", lw=0.9, ls="--", label=label)
+            ax.set_title(panel.title)
+            ax.set_ylabel(panel.ylabel)
+            date_axis(ax, x)
+            if panel.percent:
+                from matplotlib.ticker import PercentFormatter
+
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        if axes:
+            _legend(fig, axes[0], several=len(arm_names) > 1)
+    return fig
+
+
+def _legend(fig: Figure, ax, *, several: bool) -> None:
+    """One legend for the figure: the bands (and arms) as drawn in the first panel."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not several:
+        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True)]
+    else:
+        # Per arm, the median line names the arm; the bands read the same in every colour.
+        keep = [(h, lab.removesuffix(": median")) for h, lab in zip(handles, labels, strict=True)
+                if lab.endswith(": median") or not lab.count(": ")]
+    if keep:
+        fig.legend(*zip(*keep, strict=True), loc="outside lower center", ncols=min(len(keep), 6))

@@ -1,0 +1,134 @@
+"""The map of the crisis: who presses whom, how hard, and where the arms go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.paths import arms_of
+from sim.analysis.source import as_source
+from sim.analysis.style import ESCALATION_CMAP, panels, styled
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+MAX_WIDTH = 7.0
+MIN_WIDTH = 0.8
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One directed relation at the horizon.
+
+    Attributes:
+        actor, target: Who acts toward whom.
+        escalation: Median directed escalation index ``E_ij`` at the horizon (0–10).
+        flow: Mean arms flow from actor to target per step over all steps and runs (units of
+            the stocks sent), 0 when none.
+    """
+
+    actor: str
+    target: str
+    escalation: float
+    flow: float
+
+
+def edges(results: Any, arm: str | None = None) -> list[Edge]:
+    """Directed edges of the crisis map, for one arm (or the whole result without arms)."""
+    src = as_source(results)
+    dyads = src.table("dyads")
+    if dyads is None:
+        raise LookupError("the results have no dyads table")
+    if arm is not None:
+        dyads = dyads[dyads["arm"].astype(str) == arm]
+    last = dyads[dyads["step"] == dyads["step"].max()]
+    med = last.groupby(["actor", "target"], observed=True)["escalation"].median()
+    flows = pd.Series(dtype=float)
+    channels = src.table("channels")
+    if channels is not None and "flow" in channels:
+        if arm is not None:
+            channels = channels[channels["arm"].astype(str) == arm]
+        n = channels["run"].nunique() * channels["step"].nunique()
+        flows = channels.groupby(["actor", "target"], observed=True)["flow"].sum() / max(n, 1)
+    keys = sorted({*med.index, *flows.index}, key=lambda k: (str(k[0]), str(k[1])))
+    return [
+        Edge(str(a), str(t), float(med.get((a, t), np.nan)), float(flows.get((a, t), 0.0)))
+        for a, t in keys
+    ]
+
+
+def crisis_map(results: Any) -> Figure:
+    """Actors as nodes, directed edges coloured by median escalation at the horizon and sized
+    by the arms flow along them.
+
+    The layout is circular in actor order (the scenario's, else alphabetical), so the same
+    scenario always draws the same map. Where both directions of a dyad exist they bend apart.
+    With counterfactual arms there is one map per arm, side by side.
+    """
+    import networkx as nx
+    from matplotlib.colors import Normalize
+    from matplotlib.lines import Line2D
+
+    src = as_source(results)
+    dyads = src.table("dyads")
+    if dyads is None:
+        raise LookupError("the results have no dyads table")
+    arms = arms_of(dyads) or [None]
+    per_arm = {arm: edges(src, arm) for arm in arms}
+    nodes = _actors(src, [e for es in per_arm.values() for e in es])
+    pos = nx.circular_layout(nodes)
+    top_flow = max((e.flow for es in per_arm.values() for e in es), default=0.0)
+    norm = Normalize(0.0, 10.0)
+    with styled():
+        fig, axes = panels(len(arms), title=f"The crisis at the horizon — {src.title}")
+        fig.set_size_inches(5.2 * len(arms) + 1.2, 5.0)
+        for ax, arm in zip(axes, arms, strict=True):
+            g = nx.DiGraph()
+            g.add_nodes_from(nodes)
+            for e in per_arm[arm]:
+                g.add_edge(e.actor, e.target, escalation=e.escalation, flow=e.flow)
+            es = list(g.edges(data=True))
+            colors = [np.nan_to_num(d["escalation"]) for *_, d in es]
+            widths = [
+                MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (d["flow"] / top_flow if top_flow else 0.0)
+                for *_, d in es
+            ]
+            nx.draw_networkx_nodes(g, pos, ax=ax, node_color="#f4f4f4", edgecolors="0.25",
+                                   node_size=1100, linewidths=1.0)
+            nx.draw_networkx_labels(g, pos, ax=ax, font_size=9, font_weight="bold")
+            nx.draw_networkx_edges(
+                g, pos, ax=ax, edgelist=[(u, v) for u, v, _ in es], edge_color=colors,
+                edge_cmap=_cmap(), edge_vmin=0.0, edge_vmax=10.0, width=widths, arrows=True,
+                arrowsize=14, node_size=1100, connectionstyle="arc3,rad=0.12",
+            )
+            ax.set_title(arm if arm is not None else "median escalation and arms flow")
+            ax.set_axis_off()
+            ax.margins(0.12)
+        from matplotlib.cm import ScalarMappable
+
+        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=_cmap()), ax=axes, shrink=0.7)
+        bar.set_label("median escalation at the horizon (0–10)")
+        if top_flow > 0:
+            unit = src.step_unit
+            key = [Line2D([], [], color="0.4", lw=MAX_WIDTH, label=f"{top_flow:,.0f} per {unit}"),
+                   Line2D([], [], color="0.4", lw=MIN_WIDTH, label="no arms flow")]
+            axes[0].legend(handles=key, title="mean arms flow", loc="lower left",
+                           bbox_to_anchor=(0.0, -0.08), fontsize=7, title_fontsize=7)
+    return fig
+
+
+def _actors(src, es: list[Edge]) -> list[str]:
+    named = {e.actor for e in es} | {e.target for e in es}
+    if src.scenario is not None:
+        order = list(src.scenario.actors)
+        return order + sorted(named - set(order))
+    return sorted(named)
+
+
+def _cmap():
+    import matplotlib as mpl
+
+    return mpl.colormaps[ESCALATION_CMAP]

@@ -1,0 +1,314 @@
+"""The after-action report: one self-contained HTML or Markdown file per result.
+
+The report is built once as a list of blocks (headings, paragraphs, tables, figures, lists)
+and rendered to either format, so the two always say the same thing. Figures are PNGs
+embedded as base64 ``data:`` URIs: the file can be mailed, opened offline, or attached to a
+ticket without a folder of images beside it.
+
+Sections: the scenario's title and description; the key estimands with their intervals (the
+result's :class:`~sim.analysis.estimands.Summary`); every figure the result supports; the
+story of the representative run and of the most escalatory run, told from the event log;
+counterfactual and sensitivity results when present; how to reproduce (command, seed,
+versions from the manifest).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.analysis.source import Source, as_source
+
+FORMATS = ("html", "md")
+DPI = 110
+
+
+@dataclass
+class Block:
+    """One element of the report.
+
+    ``kind`` is ``h1``, ``h2``, ``h3``, ``p``, ``list``, ``table`` (``data`` = (header, rows)),
+    ``figure`` (``data`` = PNG bytes, ``text`` = caption, ``name`` = figure name) or ``pre``.
+    """
+
+    kind: str
+    text: str = ""
+    data: Any = None
+    name: str = ""
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def format_estimate(kind: str, estimate: float, low: float, high: float) -> str:
+    """An estimate with its interval as the report prints it: ``12.3% [8.1%, 17.9%]``."""
+    if kind == "red_line":
+        return f"{estimate:.1%} [{low:.1%}, {high:.1%}]"
+    return f"{_num(estimate)} [{_num(low)}, {_num(high)}]"
+
+
+def _num(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.2f}"
+
+
+def _estimands(src: Source) -> list[Block]:
+    if not src.has("outcomes"):
+        return [Block("h2", "Key estimands"), Block("p", "No outcomes table: nothing to estimate.")]
+    summary = src.summary()
+    frame = summary.to_frame()
+    blocks = [
+        Block("h2", "Key estimands"),
+        Block(
+            "p",
+            f"{summary.runs:,} runs to {summary.horizon}. Red lines: probability of being "
+            "crossed by the horizon with its 95% Wilson interval. Escalation (0–10) and fronts: "
+            "median across runs with the 90% band (5th–95th percentile).",
+        ),
+    ]
+    arms = "arm" in frame and frame["arm"].notna().any()
+    header = (["arm"] if arms else []) + ["kind", "name", "measure", "estimate [interval]", "runs",
+                                          "note"]
+    rows = []
+    for r in frame.itertuples(index=False):
+        cells = [str(r.arm)] if arms else []
+        cells += [str(r.kind).replace("_", " "), str(r.name), str(r.measure),
+                  format_estimate(r.kind, r.estimate, r.low, r.high), f"{int(r.n):,}",
+                  str(r.note or "")]
+        rows.append(cells)
+    blocks.append(Block("table", data=(header, rows)))
+    return blocks
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
+
+
+def _figures(src: Source, names: list[str] | None) -> list[Block]:
+    from sim.analysis import plots
+
+    support = plots.supported(src)
+    chosen = [n for n, why in support.items() if why is None] if names is None else names
+    blocks = [Block("h2", "Figures")]
+    for name in chosen:
+        spec = plots.FIGURES[name]
+        fig = spec.draw(src)
+        blocks.append(Block("figure", text=spec.caption, data=_png(fig), name=name))
+    if len(blocks) == 1:
+        blocks.append(Block("p", "These results support no figure."))
+    return blocks
+
+
+def _stories(src: Source) -> list[Block]:
+    from sim.analysis.stories import stories
+
+    told = stories(src)
+    if not told:
+        return []
+    blocks = [Block("h2", "Two runs, told from the event log")]
+    for s in told:
+        arm = f" — arm {s.arm}" if s.arm else ""
+        blocks.append(Block("h3", f"The {s.kind} run: run {s.run}{arm}"))
+        blocks.append(Block("p", f"Chosen as {s.why}."))
+        if s.events:
+            items = [f"{date} — {text}" for date, text in s.events]
+            if s.more:
+                items.append(f"… and {s.more} more events")
+            blocks.append(Block("list", data=items))
+        elif src.has("events"):
+            blocks.append(Block("p", "Nothing happened in this run that the event log records."))
+        else:
+            blocks.append(Block("p", "The results hold no event log (recorded outcomes only)."))
+        if s.outcome:
+            blocks.append(Block("p", "Outcome: " + "; ".join(s.outcome) + "."))
+    return blocks
+
+
+def _reproduce(src: Source) -> list[Block]:
+    m = src.manifest or {}
+    ident = m.get("identity", {}) if isinstance(m.get("identity"), dict) else {}
+
+    def get(key: str) -> Any:
+        return m.get(key, ident.get(key))
+
+    lines = []
+    command = get("command")
+    if isinstance(command, list):
+        command = " ".join(map(str, command))
+    blocks = [Block("h2", "How to reproduce")]
+    if command:
+        blocks.append(Block("pre", str(command)))
+    for key, label in (("seed", "seed"), ("runs", "runs"), ("chunk_size", "chunk size"),
+                       ("record", "record"), ("arms", "arms"), ("scenario_id", "scenario"),
+                       ("scenario_sha256", "scenario sha256"), ("started", "started"),
+                       ("finished", "finished")):
+        value = get(key)
+        if value not in (None, "", []):
+            lines.append(f"{label}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    versions = get("versions")
+    if isinstance(versions, dict) and versions:
+        lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    if lines:
+        blocks.append(Block("list", data=lines))
+    if len(blocks) == 1:
+        blocks.append(Block("p", "No manifest: these results were not read from a results folder."))
+    blocks.append(
+        Block("p", "Same scenario, seed, runs and chunk size give identical tables, whatever the "
+                   "number of workers.")
+    )
+    return blocks
+
+
+def build(results: Any, *, figures: list[str] | None = None) -> list[Block]:
+    """The report's blocks, in order (used by both renderers)."""
+    src = as_source(results)
+    blocks = [Block("h1", f"After-action report — {src.title}")]
+    sc = src.scenario
+    if sc is not None and getattr(sc, "description", ""):
+        blocks.append(Block("p", " ".join(str(sc.description).split())))
+    blocks += _estimands(src)
+    blocks += _extras(src)
+    blocks += _figures(src, figures)
+    blocks += _stories(src)
+    blocks += _reproduce(src)
+    return blocks
+
+
+def _extras(src: Source) -> list[Block]:
+    """Counterfactual and sensitivity tables, when the result carries them."""
+    from sim.analysis import tables
+
+    blocks: list[Block] = []
+    for section in (tables.counterfactual_table, tables.sensitivity_table):
+        found = section(src)
+        if found is not None:
+            title, note, frame = found
+            blocks += [Block("h2", title), Block("p", note),
+                       Block("table", data=(list(frame.columns), frame.astype(str).values.tolist()))]
+    return blocks
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:70rem;margin:2rem auto;
+padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem;border-bottom:2px solid #1f5f99;padding-bottom:.3rem}
+h2{font-size:1.25rem;margin-top:2rem;color:#1f5f99}h3{font-size:1.05rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
+th{background:#f3f6f9}figure{margin:1.2rem 0}img{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#555}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
+li{margin:.1rem 0}
+"""
+
+
+def to_html(blocks: list[Block]) -> str:
+    """The report as one HTML page with embedded CSS and images."""
+    e = html.escape
+    title = next((b.text for b in blocks if b.kind == "h1"), "Report")
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    for b in blocks:
+        if b.kind in ("h1", "h2", "h3", "p"):
+            out.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind == "pre":
+            out.append(f"<pre>{e(b.text)}</pre>")
+        elif b.kind == "list":
+            out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in b.data) + "</ul>")
+        elif b.kind == "table":
+            header, rows = b.data
+            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header)
+                       + "</tr></thead><tbody>")
+            out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
+            out.append("</tbody></table>")
+        elif b.kind == "figure":
+            data = base64.b64encode(b.data).decode("ascii")
+            out.append(f'<figure id="figure-{e(b.name)}"><img alt="{e(b.text)}" '
+                       f'src="data:image/png;base64,{data}"><figcaption>{e(b.text)}'
+                       "</figcaption></figure>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    """The report as Markdown with images embedded as ``data:`` URIs."""
+    out: list[str] = []
+    for b in blocks:
+        if b.kind == "h1":
+            out += [f"# {b.text}", ""]
+        elif b.kind == "h2":
+            out += [f"## {b.text}", ""]
+        elif b.kind == "h3":
+            out += [f"### {b.text}", ""]
+        elif b.kind == "p":
+            out += [b.text, ""]
+        elif b.kind == "pre":
+            out += ["```", b.text, "```", ""]
+        elif b.kind == "list":
+            out += [f"- {i}" for i in b.data] + [""]
+        elif b.kind == "table":
+            header, rows = b.data
+            out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+            out.append("|" + "---|" * len(header))
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            out.append("")
+        elif b.kind == "figure":
+            data = base64.b64encode(b.data).decode("ascii")
+            out += [f"![{b.text}](data:image/png;base64,{data})", "", f"*{b.text}*", ""]
+    return "\n".join(out)
+
+
+def write(results: Any, path: str | os.PathLike, *, figures: list[str] | None = None) -> Path:
+    """Write the after-action report of ``results`` to ``path`` (``.html`` or ``.md``).
+
+    The file is written under a temporary name and renamed, so a failed report leaves nothing
+    half-written.
+
+    Args:
+        results: A ``Results`` or a mapping of tables (with ``scenario`` and ``manifest``).
+        path: Where to write; the suffix picks the format (``.html``/``.htm`` or ``.md``).
+        figures: Figure names to include; every supported figure by default.
+
+    Raises:
+        ValueError: for a suffix that is neither HTML nor Markdown.
+    """
+    path = Path(path)
+    fmt = report_format(path)
+    blocks = build(results, figures=figures)
+    text = to_html(blocks) if fmt == "html" else to_markdown(blocks)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def report_format(path: Path) -> str:
+    """``html`` or ``md`` from a file name, or ValueError."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    raise ValueError(f"{path}: a report is .html or .md, not {suffix or 'no suffix'!r}")
+
+
+__all__ = ["Block", "build", "format_estimate", "report_format", "to_html", "to_markdown", "write"]

@@ -1,0 +1,177 @@
+"""Single runs worth telling: the typical one and the most escalatory one, from the event log.
+
+An ensemble's bands say what is likely; a reader believes them once one run is told as a
+story. Two runs are picked per arm:
+
+- the **representative** run: the one whose escalation paths lie closest to the ensemble's
+  median paths (least squared distance over every dyad and step);
+- the **most escalatory** run: the one with the largest total escalation (the sum over dyads
+  and steps of the dyad index — how high and how long), ties to the lowest run id.
+
+Without a dyads table (``record="outcomes"``) the same choices are made on the outcomes'
+``escalation.<dyad>.max`` columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.paths import arms_of
+from sim.analysis.source import as_source
+
+MAX_EVENTS = 30
+"""Events told per story; the rest are counted, not listed."""
+
+_ESC_MAX = re.compile(r"^escalation\.(?P<dyad>[^.]+)\.max$")
+
+
+@dataclass
+class Story:
+    """One run told from its event log.
+
+    Attributes:
+        kind: ``representative`` or ``most escalatory``.
+        run: The run id.
+        arm: The arm, or ``""`` without arms.
+        why: How the run was chosen, in words.
+        events: ``(date label, text)`` in order, at most :data:`MAX_EVENTS`.
+        more: How many further events were left out.
+        outcome: The run's key outcomes (red lines crossed, peak escalation, territory).
+    """
+
+    kind: str
+    run: int
+    arm: str
+    why: str
+    events: list[tuple[str, str]] = field(default_factory=list)
+    more: int = 0
+    outcome: list[str] = field(default_factory=list)
+
+
+def _dyad_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Runs and their escalation paths (runs × dyads·steps) for one arm, from the dyads table."""
+    if not src.has("dyads"):
+        return None
+    from sim.analysis.plots.escalation import dyad_paths
+
+    _, runs, by_dyad = dyad_paths(src)
+    blocks = [a for series in by_dyad.values() for a_name, a in series if a_name == arm]
+    if not blocks:
+        return None
+    m = np.concatenate(blocks, axis=0).T  # runs × (dyads·steps)
+    keep = ~np.isnan(m).all(axis=1)
+    return runs[keep], m[keep]
+
+
+def _outcome_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
+    out = src.table("outcomes")
+    if out is None:
+        return None
+    if arm:
+        out = out[out["arm"].astype(str) == arm]
+    cols = [c for c in out.columns if _ESC_MAX.match(str(c))]
+    if not cols:
+        return None
+    return out["run"].to_numpy(), out[cols].to_numpy(dtype=float)
+
+
+def pick_runs(results: Any, arm: str = "") -> dict[str, tuple[int, str]]:
+    """The representative and most escalatory runs of an arm (``""`` without arms).
+
+    Returns:
+        ``{"representative": (run, why), "most escalatory": (run, why)}``, empty when the
+        results hold no escalation at all.
+    """
+    src = as_source(results)
+    found = _dyad_matrix(src, arm)
+    basis = "escalation paths of every dyad"
+    if found is None:
+        found = _outcome_matrix(src, arm)
+        basis = "peak escalation of every dyad"
+    if found is None:
+        return {}
+    runs, m = found
+    filled = np.nan_to_num(m, nan=0.0)
+    median = np.nanmedian(m, axis=0)
+    distance = np.nansum((m - median) ** 2, axis=1)
+    rep = int(np.argmin(distance))  # argmin/argmax take the first: the lowest run id wins
+    total = filled.sum(axis=1)
+    top = int(np.argmax(total))
+    return {
+        "representative": (int(runs[rep]), f"closest to the median {basis}"),
+        "most escalatory": (int(runs[top]), f"largest total of the {basis}"),
+    }
+
+
+def _date_label(date: Any, step: Any, unit: str) -> str:
+    if date is None or pd.isna(date):
+        return f"step {step}"
+    ts = pd.Timestamp(date)
+    return f"{ts:%Y-%m}" if unit in ("month", "year") else f"{ts:%Y-%m-%d}"
+
+
+def _outcome_lines(src, run: int, arm: str) -> list[str]:
+    out = src.table("outcomes")
+    if out is None:
+        return []
+    sel = out["run"].to_numpy() == run
+    if arm:
+        sel &= out["arm"].astype(str).to_numpy() == arm
+    if not sel.any():
+        return []
+    row = out[sel].iloc[0]
+    lines = []
+    for col in out.columns:
+        name = str(col)
+        if name.startswith("red_line.") and name.endswith(".crossed"):
+            rid = name[len("red_line.") : -len(".crossed")]
+            if bool(row[col]):
+                step = row.get(f"red_line.{rid}.step", np.nan)
+                when = ""
+                if not pd.isna(step):
+                    when = f" at {_date_label(src.dates(np.array([int(step)]))[0], int(step), src.step_unit)}"
+                lines.append(f"red line {rid} crossed{when}")
+            else:
+                lines.append(f"red line {rid} not crossed")
+        elif (m := _ESC_MAX.match(name)) is not None:
+            lines.append(f"peak escalation {m['dyad']}: {float(row[col]):.1f}")
+        elif name.startswith("front.") and name.endswith(".territory"):
+            fid = name[len("front.") : -len(".territory")]
+            lines.append(f"front {fid}: {float(row[col]):+,.0f} km² at the horizon")
+    return lines
+
+
+def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = "") -> Story:
+    """The story of one run: its events in order and its key outcomes."""
+    src = as_source(results)
+    story = Story(kind=kind, run=run, arm=arm, why=why)
+    events = src.table("events")
+    if events is not None:
+        sel = events["run"].to_numpy() == run
+        if arm and "arm" in events:
+            sel &= events["arm"].astype(str).to_numpy() == arm
+        ev = events[sel].sort_values("step", kind="stable")
+        for date, step, text in ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(index=False):
+            story.events.append((_date_label(date, step, src.step_unit), str(text)))
+        story.more = max(0, int(sel.sum()) - MAX_EVENTS)
+    story.outcome = _outcome_lines(src, run, arm)
+    return story
+
+
+def stories(results: Any) -> list[Story]:
+    """The representative and most escalatory run of every arm, told."""
+    src = as_source(results)
+    table = src.table("dyads")
+    if table is None:
+        table = src.table("outcomes")
+    arms = (arms_of(table) if table is not None else []) or [""]
+    out = []
+    for arm in arms:
+        for kind, (run, why) in pick_runs(src, arm).items():
+            out.append(tell(src, run, arm, kind=kind, why=why))
+    return out

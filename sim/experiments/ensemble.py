@@ -1,0 +1,459 @@
+"""Ensembles in chunks: the plan, the seeds, the task a worker runs, and the driver.
+
+An ensemble of N runs is cut into chunks of a fixed size; chunk ``c`` is seeded by
+``SeedSequence(seed).spawn(n_chunks)[c]`` and its runs are numbered from its offset, so a
+chunk's tables depend only on the scenario, the seed, the chunk size and ``c`` — never on which
+worker ran it, when, or next to what. The same chunk seed serves every arm of a counterfactual
+(common random numbers: run r of one arm is paired with run r of the other).
+
+:func:`execute` is the one driver behind :func:`run`, ``compare`` and ``sensitivity``: it
+checks the input, plans, connects the executor, and only then opens the store — so bad input
+(including an unreachable scheduler) writes nothing — and then streams finished chunks into the
+store, marking the folder ``interrupted`` on Ctrl-C and ``failed`` when a chunk fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from .errors import ChunkFailed, ExperimentError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.scenario.schema import Scenario
+
+    from .results import Results
+
+RECORDS = ("full", "outcomes")
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs ``[start, stop)`` of one arm, seeded by chunk ``index``.
+
+    Attributes:
+        index: The chunk's number (its seed is the ``index``-th child of the ensemble seed).
+        start: Its first run id (the ``run_offset`` passed to the model).
+        stop: One past its last run id.
+        arm: The counterfactual arm, or ``None``.
+        order: Its position in the plan (rows of the final tables follow this order).
+    """
+
+    index: int
+    start: int
+    stop: int
+    arm: str | None = None
+    order: int = 0
+
+    @property
+    def runs(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def key(self) -> str:
+        """Its name in a results folder: ``c000003`` or ``<arm>/c000003``."""
+        name = f"c{self.index:06d}"
+        return f"{self.arm}/{name}" if self.arm is not None else name
+
+
+def plan(runs: int, chunk_size: int, arms: Sequence[str] | None = None) -> list[Chunk]:
+    """The chunks of ``runs`` runs of each arm, ``chunk_size`` runs at most each.
+
+    Chunks are listed arm by arm (the order of rows in the tables); :func:`interleave` gives
+    the order they are run in.
+    """
+    n = math.ceil(runs / chunk_size)
+    out: list[Chunk] = []
+    for arm in arms or [None]:
+        for c in range(n):
+            start = c * chunk_size
+            out.append(Chunk(c, start, min(start + chunk_size, runs), arm, len(out)))
+    return out
+
+
+def interleave(chunks: Sequence[Chunk]) -> list[Chunk]:
+    """Chunk 0 of every arm, then chunk 1...: an interrupted comparison keeps whole pairs."""
+    return sorted(chunks, key=lambda c: (c.index, c.order))
+
+
+def chunk_seeds(seed: int | np.random.SeedSequence, n_chunks: int) -> list[np.random.SeedSequence]:
+    """The seed of every chunk: ``SeedSequence(seed).spawn(n_chunks)``."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return root.spawn(n_chunks)
+
+
+# --- the task a worker runs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to run one chunk (pickled to another process or machine)."""
+
+    scenario: Scenario
+    chunk: Chunk
+    seed: np.random.SeedSequence
+    record: str = "full"
+    interventions: Mapping[str, Any] | None = None
+    param_values: Mapping[str, np.ndarray] | None = None
+
+
+@dataclass
+class ChunkOutput:
+    """What a worker returns: the chunk's tables (DataFrames, never lists of tuples)."""
+
+    tables: dict[str, pd.DataFrame]
+    seconds: float
+    pid: int = field(default_factory=os.getpid)
+
+
+def run_chunk(task: Task) -> ChunkOutput:
+    """Run one chunk with the vectorised model: all its runs at once."""
+    from sim.model import simulate
+
+    t0 = time.perf_counter()
+    tables = simulate(
+        task.scenario,
+        task.chunk.runs,
+        task.seed,
+        record=task.record,
+        run_offset=task.chunk.start,
+        interventions=task.interventions,
+        param_values=task.param_values,
+    )
+    return ChunkOutput(dict(tables), time.perf_counter() - t0)
+
+
+def describe(task: Task) -> str:
+    """``chunk 3 (runs 3000–3999)``, with the arm when there is one."""
+    c = task.chunk
+    arm = f" of arm {c.arm}" if c.arm is not None else ""
+    return f"chunk {c.index}{arm} (runs {c.start}–{c.stop - 1})"
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+class Progress(Protocol):
+    """What the driver tells a progress display (the command line's bar or lines)."""
+
+    def start(self, total: int, done: int) -> None: ...
+
+    def advance(self, runs: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class NoProgress:
+    """Progress that shows nothing (the Python API's default)."""
+
+    def start(self, total: int, done: int) -> None:
+        pass
+
+    def advance(self, runs: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+# --- the driver -------------------------------------------------------------------------------
+
+
+@dataclass
+class Ensemble:
+    """What to run: the scenario, how many runs, seeds, arms and design.
+
+    Attributes:
+        scenario: The resolved scenario.
+        kind: ``run``, ``compare`` or ``sensitivity`` (recorded in the manifest).
+        runs: Runs per arm.
+        seed: The ensemble seed.
+        chunk_size: Runs per chunk.
+        record: ``full`` or ``outcomes``.
+        arms: Arm id → interventions (channel ref → ``Bound``), or ``None`` for one arm.
+        param_values: Dotted path → array (``runs``,) of values (a sensitivity design).
+        identity: Extra entries that a resumed folder must match (counterfactual, design).
+        info: Extra entries for the manifest.
+    """
+
+    scenario: Scenario
+    kind: str
+    runs: int
+    seed: int
+    chunk_size: int
+    record: str = "full"
+    arms: dict[str, Mapping[str, Any] | None] | None = None
+    param_values: dict[str, np.ndarray] | None = None
+    identity: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def chunks(self) -> list[Chunk]:
+        return plan(self.runs, self.chunk_size, list(self.arms) if self.arms else None)
+
+    def tasks(self, chunks: Sequence[Chunk]) -> list[Task]:
+        seeds = chunk_seeds(self.seed, math.ceil(self.runs / self.chunk_size))
+        out = []
+        for c in chunks:
+            pv = None
+            if self.param_values is not None:
+                pv = {k: np.asarray(v)[c.start : c.stop] for k, v in self.param_values.items()}
+            iv = self.arms.get(c.arm) if self.arms and c.arm is not None else None
+            out.append(Task(self.scenario, c, seeds[c.index], self.record, iv, pv))
+        return out
+
+
+def resolve_settings(
+    scenario: Scenario, runs: int | None, seed: int | None, chunk_size: int | None
+) -> tuple[int, int, int]:
+    """``runs``, ``seed`` and ``chunk_size``: the arguments, else the scenario's ``run`` block.
+
+    Raises:
+        ExperimentError: for a count below 1 or a negative seed.
+    """
+    cfg = scenario.run
+    runs = cfg.runs if runs is None else runs
+    seed = cfg.seed if seed is None else seed
+    chunk_size = cfg.chunk_size if chunk_size is None else chunk_size
+    problems = []
+    if not isinstance(runs, int | np.integer) or runs < 1:
+        problems.append(f"--runs: expected a whole number of at least 1, got {runs}")
+    if not isinstance(seed, int | np.integer) or seed < 0:
+        problems.append(f"--seed: expected a whole number of at least 0, got {seed}")
+    if not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+        problems.append(f"--chunk-size: expected a whole number of at least 1, got {chunk_size}")
+    if problems:
+        raise ExperimentError(*problems)
+    return int(runs), int(seed), int(chunk_size)
+
+
+def _sha256(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_text(scenario: Any, source: Path | None) -> bytes | None:
+    """The bytes of the scenario file as written (``None`` when it came from elsewhere)."""
+    path = source or getattr(scenario, "source", None) or getattr(scenario, "path", None)
+    if path is None:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def manifest_for(ens: Ensemble, fmt: str, chunks: Sequence[Chunk],
+                 command: Sequence[str] | None) -> dict[str, Any]:
+    """The manifest of a new results folder (see ``architecture.md``)."""
+    from sim.scenario import dump_resolved
+
+    from .store import now, versions
+
+    resolved = dump_resolved(ens.scenario)
+    text = source_text(ens.scenario, ens.source)
+    arms = list(ens.arms) if ens.arms else None
+    identity = {
+        "kind": ens.kind,
+        "scenario_sha256": _sha256(resolved),
+        "seed": ens.seed,
+        "runs": ens.runs,
+        "chunk_size": ens.chunk_size,
+        "record": ens.record,
+        "format": fmt,
+        "arms": arms,
+        **ens.identity,
+    }
+    return {
+        "wargame_results": 1,
+        "kind": ens.kind,
+        "scenario_id": ens.scenario.id,
+        "scenario": {
+            "id": ens.scenario.id,
+            "title": ens.scenario.title,
+            "file": str(ens.source) if ens.source else None,
+            "sha256_text": _sha256(text) if text is not None else None,
+            "sha256_resolved": identity["scenario_sha256"],
+            "horizon": ens.scenario.time.horizon,
+        },
+        "seed": ens.seed,
+        "runs": ens.runs,
+        "chunk_size": ens.chunk_size,
+        "n_chunks": math.ceil(ens.runs / ens.chunk_size),
+        "record": ens.record,
+        "format": fmt,
+        "arms": arms,
+        **ens.info,
+        "versions": versions(),
+        "command": list(command) if command is not None else list(sys.argv),
+        "started": now(),
+        "finished": None,
+        "status": "new",
+        "identity": identity,
+        "chunks": [
+            {"key": c.key, "arm": c.arm, "index": c.index, "runs": [c.start, c.stop],
+             "status": "pending"}
+            for c in chunks
+        ],
+        "_scenario_yaml": resolved,
+    }
+
+
+def execute(
+    ens: Ensemble,
+    *,
+    out: str | os.PathLike | None = None,
+    fmt: str = "parquet",
+    resume: bool = False,
+    force: bool = False,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    command: Sequence[str] | None = None,
+    on_executor: Callable[[Any], None] | None = None,
+) -> Results:
+    """Run an ensemble into a results folder (or memory) and return its :class:`Results`.
+
+    Everything that can be wrong with the input is checked before the first write: the
+    record mode, the folder (``resume``/``force``), the executor (a Dask scheduler is
+    connected here). Then chunks stream into the store as they finish.
+
+    Raises:
+        ExperimentError: bad input; nothing was written.
+        ChunkFailed: a chunk failed; finished chunks are kept, the folder is marked failed.
+        KeyboardInterrupt: Ctrl-C; finished chunks are kept, the folder is marked interrupted.
+    """
+    from .executors import make_executor
+    from .results import Results
+    from .store import FolderStore, MemoryStore
+
+    if ens.record not in RECORDS:
+        raise ExperimentError(
+            f"--record: expected one of {', '.join(RECORDS)}, got {ens.record!r}"
+        )
+    chunks = ens.chunks()
+    manifest = manifest_for(ens, fmt, chunks, command)
+    store: FolderStore | MemoryStore
+    if out is not None:
+        store = FolderStore(out, manifest, fmt)
+        store.check(resume=resume, force=force)
+    else:
+        store = MemoryStore(manifest)
+    progress = progress or NoProgress()
+
+    with make_executor(workers, scheduler, len(chunks)) as executor:
+        store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}
+        if on_executor is not None:
+            on_executor(executor)
+        done = store.open()
+        if store.manifest.get("status") == "complete":
+            return Results(path=store.path, scenario=ens.scenario)
+        todo = [c for c in interleave(chunks) if c.key not in done]
+        total = ens.runs * len(ens.arms or [None])
+        progress.start(total, total - sum(c.runs for c in todo))
+        try:
+            for task, output in executor.results(ens.tasks(todo)):
+                store.put(task.chunk.key, output.tables, output.seconds)
+                del output
+                progress.advance(task.chunk.runs)
+        except KeyboardInterrupt:
+            progress.stop()
+            store.mark("interrupted")
+            raise
+        except ChunkFailed as exc:
+            progress.stop()
+            store.mark("failed", failed=exc.keys, error=str(exc))
+            raise
+        progress.stop()
+
+    order = [(c.key, c.arm) for c in chunks]
+    if isinstance(store, MemoryStore):
+        tables = store.finish(order)
+        return Results(tables=tables, manifest=store.manifest, scenario=ens.scenario)
+    store.finish(order)
+    return Results(path=store.path, scenario=ens.scenario)
+
+
+# --- the public entry point -------------------------------------------------------------------
+
+
+def load(scenario: Any, overrides: Any = None) -> tuple[Scenario, Path | None]:
+    """A scenario object and its file: load a path (with overrides), or take a Scenario."""
+    if isinstance(scenario, str | os.PathLike):
+        from sim.scenario import load_scenario
+
+        return load_scenario(scenario, overrides=overrides), Path(scenario)
+    if overrides:
+        from sim.scenario import with_overrides
+
+        return with_overrides(scenario, overrides), None
+    return scenario, None
+
+
+def run(
+    scenario: Scenario | str | os.PathLike,
+    runs: int | None = None,
+    seed: int | None = None,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    record: str = "full",
+    out: str | os.PathLike | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    format: str = "parquet",
+    overrides: Any = None,
+    command: Sequence[str] | None = None,
+) -> Results:
+    """Run an ensemble of the scenario and return its results.
+
+    Args:
+        scenario: A loaded scenario, or the path of a scenario file.
+        runs: Replications (default: the scenario's ``run.runs``).
+        seed: The ensemble seed (default: ``run.seed``).
+        workers: Local processes (``None``: every core; 1: this process).
+        scheduler: A Dask scheduler address (``tcp://host:port``) instead of local processes.
+        chunk_size: Runs per chunk (default: ``run.chunk_size``); part of what fixes the
+            results, with the seed.
+        record: ``full`` (the per-step tables) or ``outcomes`` (one row per run).
+        out: A results folder; ``None`` keeps the tables in memory.
+        resume: Continue an interrupted folder: run only its missing chunks.
+        force: Replace an existing results folder.
+        progress: Where to report progress (the command line passes its bar).
+        format: ``parquet`` or ``csv`` for the tables of the folder.
+        overrides: ``PATH=VALUE`` strings or a mapping, applied when loading ``scenario``.
+        command: The command line to record in the manifest (default ``sys.argv``).
+
+    Returns:
+        The :class:`~sim.experiments.results.Results` (read lazily from ``out`` when given).
+    """
+    sc, source = load(scenario, overrides)
+    runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
+    ens = Ensemble(sc, "run", runs, seed, chunk_size, record, source=source)
+    return execute(
+        ens,
+        out=out,
+        fmt=format,
+        resume=resume,
+        force=force,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        command=command,
+    )

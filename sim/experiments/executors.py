@@ -1,0 +1,279 @@
+"""Where chunks run: in this process, in a local process pool, or on a Dask cluster.
+
+Every executor takes the same tasks and yields ``(task, output)`` as chunks finish, in whatever
+order they finish; the store puts each chunk in its place, so results never depend on the
+executor or the number of workers. Each keeps only a few chunks in flight (twice its workers),
+so memory stays flat however many chunks there are.
+
+- :class:`InProcess` — one chunk after the other; no start-up cost.
+- :class:`ProcessPool` — ``concurrent.futures`` with the ``forkserver`` start method (``spawn``
+  where there is none): forking a process that has threads (pytest, Dask, BLAS) is unsafe and
+  Python 3.12 warns about it. Workers ignore SIGINT so that Ctrl-C reaches only the parent,
+  which stops them.
+- :class:`DaskCluster` — ``distributed.Client`` on a scheduler address; a ``LocalCluster`` is
+  used through its address too, so a laptop and a cluster run the same code. The package must
+  be installed on the scheduler and on every worker; :class:`DaskCluster` checks the workers
+  on connection. Dask is imported only here, only when asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import traceback
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .ensemble import ChunkOutput, Task, describe, run_chunk
+from .errors import ChunkFailed, ExperimentError
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a Dask scheduler (and for its first worker) before giving up."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Executor:
+    """Runs tasks; yields ``(task, output)`` as they finish. A context manager."""
+
+    workers: int = 1
+    name: str = "executor"
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the workers (and stop running chunks, after an interrupt)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InProcess(Executor):
+    """Chunks one after the other in this process."""
+
+    name = "in-process"
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
+        for task in tasks:
+            try:
+                out = run_chunk(task)
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as exc:
+                raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
+            yield task, out
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_method() -> str:
+    import multiprocessing as mp
+
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
+class ProcessPool(Executor):
+    """A local pool of ``workers`` processes, started with forkserver (or spawn)."""
+
+    name = "process pool"
+
+    def __init__(self, workers: int):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        method = _start_method()
+        ctx = mp.get_context(method)
+        if method == "forkserver":
+            # The server imports the model once; each worker forks from it ready to run.
+            ctx.set_forkserver_preload(["sim.experiments.ensemble", "sim.model"])
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+        )
+        self._interrupted = False
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        todo = iter(tasks)
+        pending: dict[Any, Task] = {}
+
+        def fill() -> None:
+            while len(pending) < 2 * self.workers:
+                task = next(todo, None)
+                if task is None:
+                    return
+                pending[self._pool.submit(run_chunk, task)] = task
+
+        try:
+            fill()
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: pending[f].chunk.order):
+                    task = pending.pop(fut)
+                    try:
+                        out = fut.result()
+                    except BrokenProcessPool:
+                        running = [task, *pending.values()]
+                        raise ChunkFailed(
+                            [describe(t) for t in running],
+                            "a worker process died (out of memory, or killed) while running"
+                            " one of these chunks",
+                            [t.chunk.key for t in running],
+                        ) from None
+                    except Exception as exc:
+                        raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
+                    yield task, out
+                fill()
+        except BaseException:
+            self._interrupted = True
+            raise
+
+    def close(self) -> None:
+        if self._interrupted:
+            # Stop the chunks still running instead of waiting for them (Ctrl-C, a failure).
+            # ``_processes`` is private, but Python 3.12 has no public way to do this.
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            self._pool.shutdown(wait=True)
+
+
+def _check_worker() -> str:
+    """Run on each Dask worker: can it import the model? Returns the package version."""
+    from importlib.metadata import version
+
+    import sim.model  # noqa: F401
+
+    return version("wargame-sim")
+
+
+class DaskCluster(Executor):
+    """Chunks sent to a Dask scheduler (``tcp://HOST:PORT``); needs ``dask[distributed]``."""
+
+    name = "dask"
+
+    def __init__(self, address: str, timeout: float = CONNECT_TIMEOUT):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExperimentError(
+                "--scheduler needs Dask: pip install 'wargame-sim[cluster]'"
+                " (dask[distributed]) on this machine, the scheduler and every worker"
+            ) from None
+        self.address = address
+        try:
+            self._client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExperimentError(
+                f"--scheduler {address}: cannot reach the Dask scheduler ({_one_line(exc)})"
+            ) from None
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+            found = self._client.run(_check_worker)
+        except (OSError, TimeoutError) as exc:
+            self._client.close()
+            raise ExperimentError(
+                f"--scheduler {address}: no worker joined within {timeout:g} s ({_one_line(exc)})"
+            ) from None
+        except Exception as exc:
+            self._client.close()
+            raise ExperimentError(
+                f"--scheduler {address}: a worker cannot import wargame-sim ({_one_line(exc)});"
+                " install the package on every worker"
+            ) from None
+        from importlib.metadata import version
+
+        mine = version("wargame-sim")
+        stale = sorted(w for w, v in found.items() if v != mine)
+        if stale:
+            self._client.close()
+            raise ExperimentError(
+                f"--scheduler {address}: workers run wargame-sim {found[stale[0]]}, this machine"
+                f" {mine}: install the same version everywhere ({', '.join(stale)})"
+            )
+        info = self._client.scheduler_info()
+        self.workers = max(
+            1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+        )
+        self._futures: dict[str, Any] = {}
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
+        from distributed import as_completed
+
+        todo = iter(tasks)
+        pending: dict[str, tuple[Any, Task]] = {}
+        ac = as_completed()
+
+        def fill() -> None:
+            while len(pending) < 2 * self.workers:
+                task = next(todo, None)
+                if task is None:
+                    return
+                fut = self._client.submit(run_chunk, task, pure=False, key=_key(task))
+                pending[fut.key] = (fut, task)
+                ac.add(fut)
+
+        try:
+            fill()
+            for fut in ac:
+                _, task = pending.pop(fut.key)
+                if fut.status != "finished":
+                    exc = fut.exception()
+                    raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key])
+                out = fut.result()
+                fut.release()
+                yield task, out
+                fill()
+        finally:
+            for fut, _ in pending.values():
+                fut.cancel()
+            pending.clear()
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _key(task: Task) -> str:
+    import uuid
+
+    return f"wargame-{task.chunk.key.replace('/', '-')}-{uuid.uuid4().hex[:8]}"
+
+
+def _format(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    return "".join(traceback.format_exception(exc)).rstrip()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def make_executor(workers: int | None, scheduler: str | None, n_tasks: int) -> Executor:
+    """The executor for ``workers`` local processes or a Dask ``scheduler`` address.
+
+    A single task, or a single worker, runs in this process: a pool would only add its
+    start-up time. ``workers=None`` means every core.
+    """
+    if scheduler:
+        return DaskCluster(scheduler)
+    if workers is not None and workers < 1:
+        raise ExperimentError(f"--workers: expected at least 1, got {workers}")
+    k = min(workers or default_workers(), max(n_tasks, 1))
+    return ProcessPool(k) if k > 1 else InProcess()

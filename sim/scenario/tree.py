@@ -1,0 +1,395 @@
+"""YAML text → a plain document tree that remembers where every node was written.
+
+ruamel.yaml composes the text (YAML 1.2, round-trip resolver, so ``NO`` stays a string and
+``1.0e6`` is a float) into a node graph with marks; we construct the data ourselves from that
+graph instead of letting a YAML constructor do it. That gives us, in one pass and for all
+nodes at once:
+
+- the position of every key and value, which pydantic errors and reference checks are mapped
+  back to;
+- every duplicate key and every tag, reported with its place rather than at the first;
+- a bound on alias expansion (a "billion laughs" file is a few lines of YAML and gigabytes of
+  data) and on nesting depth;
+- no way for a tag to construct an object: tags outside the YAML core schema are refused.
+
+The tree is made of :class:`PMap` and :class:`PSeq` (a dict and a list that carry positions)
+and plain scalars; :func:`flatten` turns it into plain data and a :class:`Positions` index
+once includes and overrides have been merged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem
+
+Pos = tuple[str, int, int]
+"""``(file, line, column)``, 1-based."""
+
+Path = tuple[Any, ...]
+"""A path in the document: mapping keys and list indices."""
+
+MAX_NODES = 200_000
+"""Most nodes one file may expand to (aliases included); the flagship has about 2,000."""
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; the language itself needs fewer than 10 levels."""
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_MAP_TAG = f"{_CORE}map"
+_SEQ_TAG = f"{_CORE}seq"
+_MERGE_TAG = f"{_CORE}merge"
+_VERSION_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
+
+
+class PMap(dict):
+    """A mapping that knows where it, each key and each value were written."""
+
+    __slots__ = ("key_pos", "pos", "val_pos")
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[Any, Pos] = {}
+        self.val_pos: dict[Any, Pos] = {}
+
+    def put(self, key: Any, value: Any, key_pos: Pos, val_pos: Pos) -> None:
+        self[key] = value
+        self.key_pos[key] = key_pos
+        self.val_pos[key] = val_pos
+
+
+class PSeq(list):
+    """A list that knows where it and each item were written."""
+
+    __slots__ = ("item_pos", "pos")
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+    def add(self, value: Any, pos: Pos) -> None:
+        self.append(value)
+        self.item_pos.append(pos)
+
+
+@dataclass
+class Positions:
+    """Where each node of a flattened document was written, by path.
+
+    ``values`` holds the position of every node (the root at ``()``); ``keys`` the position of
+    the key of every mapping entry. A path that has no position of its own (a value filled in
+    by defaults) falls back to its nearest ancestor's.
+    """
+
+    values: dict[Path, Pos] = field(default_factory=dict)
+    keys: dict[Path, Pos] = field(default_factory=dict)
+
+    def at(self, path: Path, key: bool = False) -> Pos:
+        if key and path in self.keys:
+            return self.keys[path]
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, ("<unknown>", 1, 1))
+
+
+def flatten(tree: Any) -> tuple[Any, Positions]:
+    """Plain dicts and lists from a positioned tree, with its :class:`Positions` index."""
+    positions = Positions()
+
+    def walk(node: Any, path: Path) -> Any:
+        if isinstance(node, PMap):
+            out = {}
+            for k, v in node.items():
+                sub = (*path, k)
+                positions.keys[sub] = node.key_pos[k]
+                positions.values[sub] = node.val_pos[k]
+                out[k] = walk(v, sub)
+            return out
+        if isinstance(node, PSeq):
+            out_list = []
+            for i, v in enumerate(node):
+                sub = (*path, i)
+                positions.values[sub] = node.item_pos[i]
+                out_list.append(walk(v, sub))
+            return out_list
+        return node
+
+    if isinstance(tree, PMap | PSeq):
+        positions.values[()] = tree.pos
+    return walk(tree, ()), positions
+
+
+def describe(value: Any) -> str:
+    """How a found value is named in messages: ``a string 'abc'``, ``a list``..."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value:g}"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string {text!r}" if value else "an empty string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+class _Abort(Exception):
+    """Stops construction after a problem that makes the rest meaningless."""
+
+
+class _Builder:
+    """Builds a positioned tree from a ruamel node graph, collecting problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()
+
+    def pos(self, node: Any) -> Pos:
+        mark = node.start_mark
+        return (self.file, mark.line + 1, mark.column + 1)
+
+    def problem(self, node: Any, path: Path, message: str) -> None:
+        _, line, col = self.pos(node)
+        self.problems.append(Problem(self.file, line, col, dotted(path), message))
+
+    def build(self, node: Any, path: Path, depth: int = 0) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.problem(
+                node,
+                path,
+                f"the document expands to more than {MAX_NODES} nodes; "
+                "is an alias (*name) repeated over and over?",
+            )
+            raise _Abort
+        if depth > MAX_DEPTH:
+            self.problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            raise _Abort
+        if id(node) in self.active:
+            self.problem(node, path, "an alias refers to a node that contains it")
+            raise _Abort
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        tag = node.tag
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                if tag != _MAP_TAG:
+                    self.refuse_tag(node, path)
+                return self.mapping(node, path, depth)
+            if isinstance(node, SequenceNode):
+                if tag != _SEQ_TAG:
+                    self.refuse_tag(node, path)
+                seq = PSeq(self.pos(node))
+                for i, item in enumerate(node.value):
+                    seq.add(self.build(item, (*path, i), depth + 1), self.pos(item))
+                return seq
+        finally:
+            self.active.discard(id(node))
+        self.problem(node, path, f"unexpected YAML node {type(node).__name__}")
+        return None
+
+    def refuse_tag(self, node: Any, path: Path) -> None:
+        tag = str(node.tag)
+        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        self.problem(
+            node,
+            path,
+            f"tag {shown} is not allowed: a scenario is plain data (remove the tag)",
+        )
+
+    def scalar(self, node: Any, path: Path) -> Any:
+        tag, text = str(node.tag), node.value
+        if tag not in _SCALAR_TAGS:
+            self.refuse_tag(node, path)
+            return text
+        kind = tag[len(_CORE) :]
+        if kind in ("str", "timestamp"):
+            return text
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        try:
+            if kind == "int":
+                digits = text.replace("_", "")
+                body = digits.lstrip("+-").lower()
+                base = 0 if body[:2] in ("0x", "0o", "0b") else 10
+                return int(digits, base)
+            value = float(_float_text(text))
+        except ValueError:
+            self.problem(node, path, f"expected {'an integer' if kind == 'int' else 'a number'}, "
+                         f"found {text!r}")
+            return text
+        if not math.isfinite(value):
+            self.problem(node, path, f"expected a finite number, found {text!r}")
+            return text
+        return value
+
+    def key(self, node: Any, path: Path) -> Any:
+        from ruamel.yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode):
+            self.problem(node, path, "a key must be a plain name, not a list or a mapping")
+            return None
+        return self.scalar(node, path)
+
+    def mapping(self, node: Any, path: Path, depth: int) -> PMap:
+        out = PMap(self.pos(node))
+        merges: list[Any] = []
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            try:
+                hash(key)
+            except TypeError:  # pragma: no cover - scalars are hashable
+                continue
+            if key in out:
+                _, line, col = out.key_pos[key]
+                self.problem(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key {key!r} (first written at line {line}, column {col})",
+                )
+                continue
+            value = self.build(value_node, (*path, key), depth + 1)
+            out.put(key, value, self.pos(key_node), self.pos(value_node))
+        for merge in merges:
+            self.merge_into(out, merge, path, depth)
+        return out
+
+    def merge_into(self, out: PMap, merge: Any, path: Path, depth: int) -> None:
+        """``<<: *base`` (or a list of them): keys not written here are taken from the base."""
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                self.problem(source, path, "'<<' merges a mapping (or a list of mappings)")
+                continue
+            built = self.build(source, path, depth + 1)
+            for k, v in built.items():
+                if k not in out:
+                    out.put(k, v, built.key_pos[k], built.val_pos[k])
+
+
+def _float_text(text: str) -> str:
+    t = text.replace("_", "").lower()
+    if t in (".inf", "+.inf"):
+        return "inf"
+    if t == "-.inf":
+        return "-inf"
+    if t == ".nan":
+        return "nan"
+    return t
+
+
+def dotted(path: Path) -> str:
+    """A path as users write it: ``actors.ROK.weights.domestic``, ``events.0.at``."""
+    return ".".join(str(p) for p in path)
+
+
+def _yaml_error(exc: Exception, text: str, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    position = getattr(exc, "position", None)
+    if mark is None and isinstance(position, int):  # a reader error: an offset in the text
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        char = getattr(exc, "character", None)
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return Problem(file, line, col, "", f"a control character ({shown}) is not allowed in YAML")
+    problem = str(getattr(exc, "problem", None) or exc).strip()
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if "'\\t'" in problem:
+        message = "a tab character here: YAML indents with spaces, never tabs"
+    elif "another document" in problem:
+        message = "a scenario file holds one YAML document; found a second one ('---')"
+    else:
+        message = f"YAML syntax error: {problem}"
+        if context and context_mark is not None and mark is not context_mark:
+            message += (
+                f" ({context} started at line {context_mark.line + 1}, "
+                f"column {context_mark.column + 1})"
+            )
+    return Problem(file, line, col, "", message)
+
+
+def parse_yaml(text: str, file: str) -> tuple[PMap | None, list[Problem]]:
+    """Parse one YAML document into a positioned mapping.
+
+    Returns the mapping (``None`` when there is none to return) and the problems found; never
+    raises for bad input.
+    """
+    for match in _VERSION_DIRECTIVE.finditer(text):
+        if match.group(1) != "1.2":
+            line = text.count("\n", 0, match.start()) + 1
+            return None, [
+                Problem(file, line, 1, "", f"only YAML 1.2 is read; remove '%YAML {match.group(1)}'")
+            ]
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reused anchors etc.: harmless for plain data
+            root = yaml.compose(text)
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "", f"nested more than {MAX_DEPTH} levels deep")]
+    except Exception as exc:  # ruamel's errors; any of them means the text is not YAML
+        return None, [_yaml_error(exc, text, file)]
+    if root is None:
+        return None, [
+            Problem(file, 1, 1, "", "the file is empty; a scenario is a mapping that starts "
+                    "with 'wargame: 1'")
+        ]
+    builder = _Builder(file)
+    try:
+        tree = builder.build(root, ())
+    except _Abort:
+        return None, builder.problems
+    if not isinstance(tree, PMap):
+        _, line, col = builder.pos(root)
+        builder.problems.append(
+            Problem(file, line, col, "", f"a scenario is a mapping of keys (wargame, id, "
+                    f"title, time, actors, ...), found {describe(tree)}")
+        )
+        return None, builder.problems
+    return tree, builder.problems
+
+
+def read_text(path: Any, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a file as UTF-8, or a located problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(file, line, col, "", "the file is not UTF-8 text")]
