@@ -79,8 +79,9 @@ class PairedDifference:
     n: int
 
 
-def paired_difference(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
-                      z: float = Z95) -> PairedDifference:
+def paired_difference(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, z: float = Z95
+) -> PairedDifference:
     """The mean of ``a[r] − b[r]`` over runs ``r``, its standard error and 95 % interval.
 
     Pairs where either value is NaN (a measure undefined in that run) are left out. The
@@ -283,7 +284,8 @@ def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimat
         step_col = f"red_line.{rid}.step"
         if k and step_col in df:
             steps = df[step_col].to_numpy(dtype=float)[crossed]
-            note = f"median step of crossing {np.median(steps):g}"
+            if np.isfinite(steps).any():
+                note = f"median step of crossing {np.nanmedian(steps):g}"
         owner = ""
         if scenario is not None and rid in getattr(scenario, "red_lines", {}):
             owner = f" ({scenario.red_lines[rid].owner})"
@@ -335,3 +337,99 @@ def _fronts(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
             note += f"; median balance {np.nanmedian(df[bal].to_numpy(dtype=float)):+.2f}"
         out.append(Estimate("front", fid, "territory at horizon", med, lo, hi, len(df), arm, note))
     return out
+
+
+# --- counterfactual contrasts -----------------------------------------------------------------
+
+
+def _values(outcomes: pd.DataFrame, arm: str, column: str) -> np.ndarray:
+    rows = outcomes[outcomes["arm"] == arm].sort_values("run", kind="stable")
+    return rows[column].to_numpy(dtype=float)
+
+
+def contrast(
+    outcomes: pd.DataFrame, arms: Sequence[str], baseline: str, measures: Sequence[tuple[str, str]]
+) -> pd.DataFrame:
+    """Per measure: each arm's estimate and each arm's paired difference from ``baseline``.
+
+    A boolean measure is a proportion (Wilson interval); any other is a mean (normal
+    interval). Runs are paired by their id, which the arms share.
+
+    Args:
+        outcomes: The outcomes table with an ``arm`` column.
+        arms: The arms, in order.
+        baseline: The arm the others are compared with.
+        measures: ``(outcomes column, label)`` pairs.
+
+    Columns of the result: ``measure``, ``label``, ``row`` (an arm, or ``"A − baseline"``),
+    ``kind`` (``arm`` or ``paired difference``), ``estimate``, ``se``, ``low``, ``high``, ``n``.
+    """
+    rows = []
+    for col, label in measures:
+        boolean = pd.api.types.is_bool_dtype(outcomes[col])
+        values = {arm: _values(outcomes, arm, col) for arm in arms}
+        for arm in arms:
+            v = values[arm]
+            ok = v[~np.isnan(v)]
+            n = ok.size
+            if boolean:
+                p, lo, hi = wilson(ok.sum(), n)
+                se = math.sqrt(p * (1 - p) / n) if n else math.nan
+                rows.append((col, label, arm, "arm", p, se, lo, hi, n))
+            else:
+                mean = float(ok.mean()) if n else math.nan
+                se = float(ok.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+                rows.append((col, label, arm, "arm", mean, se, mean - Z95 * se, mean + Z95 * se, n))
+        for arm in arms:
+            if arm == baseline:
+                continue
+            d = paired_difference(values[arm], values[baseline])
+            rows.append(
+                (
+                    col,
+                    label,
+                    f"{arm} − {baseline}",
+                    "paired difference",
+                    d.mean,
+                    d.se,
+                    d.low,
+                    d.high,
+                    d.n,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["measure", "label", "row", "kind", "estimate", "se", "low", "high", "n"]
+    )
+
+
+def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
+    """The comparison table as text for a terminal."""
+    lines = [f"Counterfactual {cf_id}: {runs:,} runs per arm on common random numbers", ""]
+    for (col, label), grp in table.groupby(["measure", "label"], sort=False):
+        boolean = col.startswith("red_line.")
+        lines.append(label)
+        for r in grp.itertuples(index=False):
+            if r.kind == "arm":
+                lines.append(f"  {r.row:<28} {_fmt(r.estimate, r.low, r.high, boolean)}")
+            else:
+                sign = _fmt_diff(r.estimate, r.se, r.low, r.high, boolean)
+                lines.append(f"  {r.row:<28} {sign}")
+        lines.append("")
+    if len(lines) == 2:
+        lines.append("(no measures)")
+    return "\n".join(lines).rstrip()
+
+
+def _fmt(x: float, lo: float, hi: float, pct: bool) -> str:
+    if pct:
+        return f"{x:7.1%}  [{lo:.1%}, {hi:.1%}]"
+    return f"{x:12,.2f}  [{lo:,.2f}, {hi:,.2f}]"
+
+
+def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
+    if pct:
+        return (
+            f"{100 * x:+7.1f} pp  (SE {100 * se:.1f} pp)  "
+            f"[{100 * lo:+.1f}, {100 * hi:+.1f}] pp  paired"
+        )
+    return f"{x:+12,.2f}  (SE {se:,.2f})  [{lo:+,.2f}, {hi:+,.2f}]  paired"

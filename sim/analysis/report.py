@@ -76,14 +76,25 @@ def _estimands(src: Source) -> list[Block]:
         ),
     ]
     arms = "arm" in frame and frame["arm"].notna().any()
-    header = (["arm"] if arms else []) + ["kind", "name", "measure", "estimate [interval]", "runs",
-                                          "note"]
+    header = (["arm"] if arms else []) + [
+        "kind",
+        "name",
+        "measure",
+        "estimate [interval]",
+        "runs",
+        "note",
+    ]
     rows = []
     for r in frame.itertuples(index=False):
         cells = [str(r.arm)] if arms else []
-        cells += [str(r.kind).replace("_", " "), str(r.name), str(r.measure),
-                  format_estimate(r.kind, r.estimate, r.low, r.high), f"{int(r.n):,}",
-                  str(r.note or "")]
+        cells += [
+            str(r.kind).replace("_", " "),
+            str(r.name),
+            str(r.measure),
+            format_estimate(r.kind, r.estimate, r.low, r.high),
+            f"{int(r.n):,}",
+            str(r.note or ""),
+        ]
         rows.append(cells)
     blocks.append(Block("table", data=(header, rows)))
     return blocks
@@ -125,6 +136,8 @@ def _stories(src: Source) -> list[Block]:
             items = [f"{date} — {text}" for date, text in s.events]
             if s.more:
                 items.append(f"… and {s.more} more events")
+            if s.routine:
+                items.append(f"({s.routine} routine rung changes of other channels not shown)")
             blocks.append(Block("list", data=items))
         elif src.has("events"):
             blocks.append(Block("p", "Nothing happened in this run that the event log records."))
@@ -149,13 +162,22 @@ def _reproduce(src: Source) -> list[Block]:
     blocks = [Block("h2", "How to reproduce")]
     if command:
         blocks.append(Block("pre", str(command)))
-    for key, label in (("seed", "seed"), ("runs", "runs"), ("chunk_size", "chunk size"),
-                       ("record", "record"), ("arms", "arms"), ("scenario_id", "scenario"),
-                       ("scenario_sha256", "scenario sha256"), ("started", "started"),
-                       ("finished", "finished")):
+    for key, label in (
+        ("seed", "seed"),
+        ("runs", "runs"),
+        ("chunk_size", "chunk size"),
+        ("record", "record"),
+        ("arms", "arms"),
+        ("scenario_id", "scenario"),
+        ("scenario_sha256", "scenario sha256"),
+        ("started", "started"),
+        ("finished", "finished"),
+    ):
         value = get(key)
         if value not in (None, "", []):
-            lines.append(f"{label}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+            lines.append(
+                f"{label}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+            )
     versions = get("versions")
     if isinstance(versions, dict) and versions:
         lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
@@ -164,8 +186,11 @@ def _reproduce(src: Source) -> list[Block]:
     if len(blocks) == 1:
         blocks.append(Block("p", "No manifest: these results were not read from a results folder."))
     blocks.append(
-        Block("p", "Same scenario, seed, runs and chunk size give identical tables, whatever the "
-                   "number of workers.")
+        Block(
+            "p",
+            "Same scenario, seed, runs and chunk size give identical tables, whatever the "
+            "number of workers.",
+        )
     )
     return blocks
 
@@ -186,17 +211,104 @@ def build(results: Any, *, figures: list[str] | None = None) -> list[Block]:
 
 
 def _extras(src: Source) -> list[Block]:
-    """Counterfactual and sensitivity tables, when the result carries them."""
-    from sim.analysis import tables
+    """Counterfactual and sensitivity results, when the result carries them."""
+    from sim.analysis.plots.effects import comparison_table, is_proportion
 
     blocks: list[Block] = []
-    for section in (tables.counterfactual_table, tables.sensitivity_table):
-        found = section(src)
-        if found is not None:
-            title, note, frame = found
-            blocks += [Block("h2", title), Block("p", note),
-                       Block("table", data=(list(frame.columns), frame.astype(str).values.tolist()))]
+    table = comparison_table(src)
+    if table is not None:
+        blocks += [
+            Block("h2", "Counterfactual"),
+            Block(
+                "p",
+                "Every arm ran the same runs on common random numbers, so each run of one "
+                "arm is paired with the same run of the other. Arms: proportion with its "
+                "95% Wilson interval, or mean with its 95% interval. Differences: mean of "
+                "paired differences with its 95% interval (percentage points for "
+                "probabilities).",
+            ),
+        ]
+        rows = []
+        for r in table.itertuples(index=False):
+            pct = is_proportion(str(r.measure))
+            rows.append(
+                [
+                    str(r.label),
+                    str(r.row),
+                    _contrast_cell(r.kind, r.estimate, r.low, r.high, pct),
+                    f"{int(r.n):,}",
+                ]
+            )
+        blocks.append(
+            Block("table", data=(["measure", "arm or difference", "estimate [95%]", "runs"], rows))
+        )
+    blocks += _sensitivity(src)
     return blocks
+
+
+def _sensitivity(src: Source) -> list[Block]:
+    from sim.analysis.plots.sensitivity import TOP, indices_table
+
+    found = indices_table(src)
+    if found is None:
+        return []
+    method, table = found
+    if method == "morris":
+        main, conf, other = "mu_star", "mu_star_conf", "sigma"
+        note = (
+            "Morris elementary effects: μ* is how much a factor moves the target (in the "
+            "target's units), with its 95% bootstrap interval; σ the spread of its effects "
+            "(non-linearity and interactions)."
+        )
+        header = ["target", "rank", "factor", "μ* ± 95% CI", "σ"]
+    else:
+        main, conf, other = "ST", "ST_conf", "S1"
+        note = (
+            "Sobol indices: ST is the share of the target's variance a factor explains, "
+            "interactions included; S1 its share alone; each with its 95% bootstrap "
+            "interval."
+        )
+        header = ["target", "rank", "factor", "ST ± 95% CI", "S1 ± 95% CI"]
+    rows = []
+    for target, grp in table.groupby("target", sort=False):
+        grp = grp[grp[main].notna()].sort_values(main, ascending=False, kind="stable")
+        if grp.empty:
+            rows.append([str(target), "", "constant in every run: no factor moves it", "", ""])
+            continue
+        for rank, r in enumerate(grp.head(TOP).itertuples(index=False), start=1):
+            second = (
+                f"{getattr(r, other):.3f}"
+                if method == "morris"
+                else f"{r.S1:.3f} ± {r.S1_conf:.3f}"
+            )
+            rows.append(
+                [
+                    str(target),
+                    str(rank),
+                    str(r.factor),
+                    f"{getattr(r, main):.3f} ± {getattr(r, conf):.3f}",
+                    second,
+                ]
+            )
+    return [
+        Block("h2", f"Sensitivity ({method})"),
+        Block("p", note + f" The {TOP} most influential factors per target."),
+        Block("table", data=(header, rows)),
+    ]
+
+
+def format_contrast(kind: str, estimate: float, low: float, high: float, pct: bool) -> str:
+    """A row of the comparison as the report prints it (``+12.3 pp [8.1, 16.4]``)."""
+    return _contrast_cell(kind, estimate, low, high, pct)
+
+
+def _contrast_cell(kind: str, estimate: float, low: float, high: float, pct: bool) -> str:
+    if pct and kind == "arm":
+        return f"{estimate:.1%} [{low:.1%}, {high:.1%}]"
+    if pct:
+        return f"{100 * estimate:+.1f} pp [{100 * low:+.1f}, {100 * high:+.1f}]"
+    sign = "+" if kind != "arm" else ""
+    return f"{estimate:{sign},.2f} [{low:{sign},.2f}, {high:{sign},.2f}]"
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -218,8 +330,16 @@ def to_html(blocks: list[Block]) -> str:
     """The report as one HTML page with embedded CSS and images."""
     e = html.escape
     title = next((b.text for b in blocks if b.kind == "h1"), "Report")
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
     for b in blocks:
         if b.kind in ("h1", "h2", "h3", "p"):
             out.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
@@ -229,15 +349,20 @@ def to_html(blocks: list[Block]) -> str:
             out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in b.data) + "</ul>")
         elif b.kind == "table":
             header, rows = b.data
-            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header)
-                       + "</tr></thead><tbody>")
+            out.append(
+                "<table><thead><tr>"
+                + "".join(f"<th>{e(h)}</th>" for h in header)
+                + "</tr></thead><tbody>"
+            )
             out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
             out.append("</tbody></table>")
         elif b.kind == "figure":
             data = base64.b64encode(b.data).decode("ascii")
-            out.append(f'<figure id="figure-{e(b.name)}"><img alt="{e(b.text)}" '
-                       f'src="data:image/png;base64,{data}"><figcaption>{e(b.text)}'
-                       "</figcaption></figure>")
+            out.append(
+                f'<figure id="figure-{e(b.name)}"><img alt="{e(b.text)}" '
+                f'src="data:image/png;base64,{data}"><figcaption>{e(b.text)}'
+                "</figcaption></figure>"
+            )
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 

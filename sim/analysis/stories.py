@@ -24,7 +24,7 @@ import pandas as pd
 from sim.analysis.paths import arms_of
 from sim.analysis.source import as_source
 
-MAX_EVENTS = 30
+MAX_EVENTS = 40
 """Events told per story; the rest are counted, not listed."""
 
 _ESC_MAX = re.compile(r"^escalation\.(?P<dyad>[^.]+)\.max$")
@@ -40,7 +40,9 @@ class Story:
         arm: The arm, or ``""`` without arms.
         why: How the run was chosen, in words.
         events: ``(date label, text)`` in order, at most :data:`MAX_EVENTS`.
-        more: How many further events were left out.
+        more: How many further telling events were left out (beyond :data:`MAX_EVENTS`).
+        routine: How many routine rung changes (of channels no red line is about) were
+            left out.
         outcome: The run's key outcomes (red lines crossed, peak escalation, territory).
     """
 
@@ -50,6 +52,7 @@ class Story:
     why: str
     events: list[tuple[str, str]] = field(default_factory=list)
     more: int = 0
+    routine: int = 0
     outcome: list[str] = field(default_factory=list)
 
 
@@ -125,6 +128,9 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
     if not sel.any():
         return []
     row = out[sel].iloc[0]
+    from sim.analysis.plots.escalation import red_line_dyads
+
+    dyads = red_line_dyads(src.scenario)  # the dyads worth a line; all without red lines
     lines = []
     for col in out.columns:
         name = str(col)
@@ -134,11 +140,12 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
                 step = row.get(f"red_line.{rid}.step", np.nan)
                 when = ""
                 if not pd.isna(step):
-                    when = f" at {_date_label(src.dates(np.array([int(step)]))[0], int(step), src.step_unit)}"
+                    date = src.dates(np.array([int(step)]))[0]
+                    when = f" at {_date_label(date, int(step), src.step_unit)}"
                 lines.append(f"red line {rid} crossed{when}")
             else:
                 lines.append(f"red line {rid} not crossed")
-        elif (m := _ESC_MAX.match(name)) is not None:
+        elif (m := _ESC_MAX.match(name)) is not None and (not dyads or m["dyad"] in dyads):
             lines.append(f"peak escalation {m['dyad']}: {float(row[col]):.1f}")
         elif name.startswith("front.") and name.endswith(".territory"):
             fid = name[len("front.") : -len(".territory")]
@@ -146,8 +153,35 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
     return lines
 
 
+def key_channels(scenario: Any) -> set[str]:
+    """Channels (``ACTOR.channel``) the scenario's red lines watch or answer with."""
+    out: set[str] = set()
+    for rl in getattr(scenario, "red_lines", {}).values():
+        out.add(rl.watch.channel)
+        if rl.response is not None:
+            out.add(rl.response.channel)
+    return out
+
+
+def _told(ev: pd.DataFrame, scenario: Any) -> np.ndarray:
+    """Which events a story tells: every event that is not a routine rung change, and the rung
+    changes of the channels the red lines are about (every event when there are no red lines
+    to focus on, or no scenario to name them)."""
+    keys = key_channels(scenario) if scenario is not None else set()
+    if "kind" not in ev or not keys:
+        return np.ones(len(ev), dtype=bool)
+    rung = ev["kind"].astype(str).to_numpy() == "rung"
+    refs = [f"{a}.{c}" for a, c in zip(ev["actor"], ev["subject"], strict=True)]
+    return ~rung | np.isin(np.array(refs, dtype=object), list(keys))
+
+
 def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = "") -> Story:
-    """The story of one run: its events in order and its key outcomes."""
+    """The story of one run: its telling events in order and its key outcomes.
+
+    A run logs every rung change of every channel (hundreds); the story keeps the events
+    that carry it — red lines, alliances, scripted events, front milestones, and the rung
+    changes of the channels the red lines watch or answer with — up to :data:`MAX_EVENTS`.
+    """
     src = as_source(results)
     story = Story(kind=kind, run=run, arm=arm, why=why)
     events = src.table("events")
@@ -156,9 +190,15 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
         if arm and "arm" in events:
             sel &= events["arm"].astype(str).to_numpy() == arm
         ev = events[sel].sort_values("step", kind="stable")
-        for date, step, text in ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(index=False):
-            story.events.append((_date_label(date, step, src.step_unit), str(text)))
-        story.more = max(0, int(sel.sum()) - MAX_EVENTS)
+        ev = ev[_told(ev, src.scenario)]
+        for date, step, text in ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(
+            index=False
+        ):
+            label = _date_label(date, step, src.step_unit)
+            # the model's texts may start with their own date: say it once
+            story.events.append((label, str(text).removeprefix(label).lstrip(" :—-")))
+        story.more = max(0, len(ev) - MAX_EVENTS)
+        story.routine = int(sel.sum()) - len(ev)
     story.outcome = _outcome_lines(src, run, arm)
     return story
 

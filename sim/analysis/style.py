@@ -57,7 +57,9 @@ def styled() -> Iterator[None]:
         yield
 
 
-def panels(n: int, *, title: str | None = None, columns: int | None = None) -> tuple[Figure, list[Axes]]:
+def panels(
+    n: int, *, title: str | None = None, columns: int | None = None
+) -> tuple[Figure, list[Axes]]:
     """A figure with ``n`` panels on a grid (at most three across), in reading order.
 
     Unused cells of the grid are removed, so every axes returned is drawn on.
@@ -73,8 +75,44 @@ def panels(n: int, *, title: str | None = None, columns: int | None = None) -> t
     for ax in axes[n:]:
         fig.delaxes(ax)
     if title:
-        fig.suptitle(title, fontweight="bold")
+        set_title(fig, title)
     return fig, axes[:n]
+
+
+def set_title(fig: Figure, title: str) -> None:
+    """The figure's title, wrapped to its width (a narrow figure must not cut it off)."""
+    import textwrap
+
+    width = fig.get_size_inches()[0]
+    fig.suptitle(textwrap.fill(title, max(30, int(width * 11))), fontweight="bold")
+
+
+def compact_numbers(ax: Axes, axis: str = "y") -> None:
+    """Tick labels such as 500k, 2.5M instead of an exponent offset (``1e6``) in the corner."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(v: float, _pos: int) -> str:
+        return compact(v, digits=6)
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(fmt))
+
+
+def compact(v: float, digits: int = 3) -> str:
+    """A number in a few characters: ``2.5M``, ``500k``, ``0.196`` (``digits`` significant)."""
+    a = abs(v)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale:
+            return f"{v / scale:.{digits}g}{suffix}"
+    return f"{v:.{digits}g}"
+
+
+def signed(v: float, span: float) -> str:
+    """``v`` with a sign and as many decimals as a quantity of size ``span`` needs."""
+    import math
+
+    span = abs(span) if span and math.isfinite(span) else abs(v)
+    decimals = 0 if span == 0 else min(4, max(0, 1 - math.floor(math.log10(span))))
+    return f"{v:+,.{decimals}f}"
 
 
 def date_axis(ax: Axes, x: np.ndarray) -> None:

@@ -1,6 +1,7 @@
 """``wargame``: the command line, a thin face over the Python API.
 
-Exit status: 0 done; 2 bad input; 130 interrupted; 1 a bug (the only case with a traceback).
+Exit status: 0 done; 2 bad input (a scenario, an argument); 130 interrupted; 1 a bug (the only
+case with a traceback).
 """
 
 from __future__ import annotations
@@ -10,34 +11,46 @@ import sys
 from .app import BadInput, app
 
 # Each module registers its commands on ``app``; keep their top-level imports light.
-from . import validate as _validate  # noqa: E402,F401  isort: skip
+from . import validate as _validate  # noqa: F401  isort: skip
+from . import figures as _figures  # noqa: F401  isort: skip
+from . import run as _run  # noqa: F401  isort: skip
+from . import experiments as _experiments  # noqa: F401  isort: skip
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
-def main() -> None:
-    """Entry point of the ``wargame`` console script."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``wargame`` console script; always ends with ``sys.exit``.
+
+    Typer runs with ``standalone_mode=False`` so that errors reach us instead of being printed
+    and turned into exit codes by Click: we give every kind of bad input the same status (2)
+    and print a scenario's problems one per line. In that mode Click returns the status of
+    ``--help`` and ``typer.Exit`` (and Typer turns Ctrl-C into ``Exit(130)``) instead of
+    exiting.
+    """
+    import typer
+
     from sim.scenario.errors import ScenarioError
 
     try:
-        app(standalone_mode=False)
+        rv = app(args=argv, prog_name="wargame", standalone_mode=False)
     except (BadInput, ScenarioError) as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
+        sys.exit(EXIT_BAD_INPUT)
+    except (KeyboardInterrupt, typer.Abort):
         print("interrupted: what finished is kept", file=sys.stderr)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # Click's usage errors carry their own exit status
-        import click
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.TyperException as exc:  # Click's usage errors (Typer vendors Click)
+        if type(exc).__name__ != "NoArgsIsHelpError":  # whose help is already printed
+            from typer import rich_utils
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
-            print("interrupted: what finished is kept", file=sys.stderr)
-            sys.exit(130)
-        raise
+            rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+        sys.exit(EXIT_BAD_INPUT)
+    if rv == EXIT_INTERRUPTED:
+        print("interrupted: what finished is kept", file=sys.stderr)
+    sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
 
-__all__ = ["app", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "BadInput", "app", "main"]

@@ -12,7 +12,9 @@ app = typer.Typer(
     name="wargame",
     help=(
         "Scenario wargames of arms supply and escalation between states.\n\n"
-        "Example: wargame run scenarios/seoul_arms_ukraine.yaml --runs 2000 --seed 1"
+        "Examples:\n\n"
+        "  wargame validate scenarios/seoul_arms_ukraine.yaml\n\n"
+        "  wargame run scenarios/seoul_arms_ukraine.yaml --runs 2000 --seed 1"
     ),
     no_args_is_help=True,
     add_completion=False,

@@ -18,11 +18,13 @@ FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 def _open(results_dir: Path) -> Any:
-    """The results in ``results_dir``, or :class:`BadInput` saying why it is not a results folder."""
+    """The results in ``results_dir``, or :class:`BadInput` saying why they cannot be read."""
     if not results_dir.exists():
         raise BadInput(f"{results_dir}: no such folder")
     if not results_dir.is_dir():
-        raise BadInput(f"{results_dir}: not a folder (expected a results folder from 'wargame run')")
+        raise BadInput(
+            f"{results_dir}: not a folder (expected a results folder from 'wargame run')"
+        )
     if not (results_dir / "manifest.json").is_file():
         raise BadInput(
             f"{results_dir}: not a results folder (no manifest.json);"
@@ -87,17 +89,20 @@ def _targets(
 def plot(
     results_dir: Annotated[Path, typer.Argument(help="A results folder from 'wargame run'.")],
     figure: Annotated[
-        str, typer.Option("--figure", "-f", help="A figure name, or 'all' for every figure the "
-                          "results support.")
+        str,
+        typer.Option(
+            "--figure", "-f", help="A figure name, or 'all' for every figure the results support."
+        ),
     ] = "all",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="A file (one figure) or a folder. Default: "
-                     "RESULTS_DIR/figures/."),
+        typer.Option(
+            "--output", "-o", help="A file (one figure) or a folder. Default: RESULTS_DIR/figures/."
+        ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="png, svg or pdf (default png, or the suffix "
-                                 "of -o FILE).")
+        str | None,
+        typer.Option("--format", help="png, svg or pdf (default png, or the suffix of -o FILE)."),
     ] = None,
 ) -> None:
     """Draw the figures of a results folder.
@@ -141,8 +146,9 @@ def report(
     results_dir: Annotated[Path, typer.Argument(help="A results folder from 'wargame run'.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="report.html or report.md. Default: "
-                     "RESULTS_DIR/report.html."),
+        typer.Option(
+            "--output", "-o", help="report.html or report.md. Default: RESULTS_DIR/report.html."
+        ),
     ] = None,
 ) -> None:
     """Write the after-action report of a results folder: one self-contained file.

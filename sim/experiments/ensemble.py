@@ -109,19 +109,24 @@ class Task:
     record: str = "full"
     interventions: Mapping[str, Any] | None = None
     param_values: Mapping[str, np.ndarray] | None = None
+    write_to: str | None = None
+    """The chunk's folder when the worker shares the results folder's disk (it writes the
+    tables itself); ``None`` to send the tables back."""
+    arms: tuple[str, ...] = ()
 
 
 @dataclass
 class ChunkOutput:
-    """What a worker returns: the chunk's tables (DataFrames, never lists of tuples)."""
+    """What a worker returns: the chunk's tables (DataFrames, never lists of tuples), or
+    ``None`` when it wrote them into the results folder itself."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame] | None
     seconds: float
     pid: int = field(default_factory=os.getpid)
 
 
 def run_chunk(task: Task) -> ChunkOutput:
-    """Run one chunk with the vectorised model: all its runs at once."""
+    """Run one chunk with the vectorised model (all its runs at once) and write or return it."""
     from sim.model import simulate
 
     t0 = time.perf_counter()
@@ -134,7 +139,12 @@ def run_chunk(task: Task) -> ChunkOutput:
         interventions=task.interventions,
         param_values=task.param_values,
     )
-    return ChunkOutput(dict(tables), time.perf_counter() - t0)
+    if task.write_to is None:
+        return ChunkOutput(dict(tables), time.perf_counter() - t0)
+    from .store import write_chunk
+
+    write_chunk(task.write_to, tables, task.chunk.arm, task.arms)
+    return ChunkOutput(None, time.perf_counter() - t0)
 
 
 def describe(task: Task) -> str:
@@ -205,15 +215,18 @@ class Ensemble:
     def chunks(self) -> list[Chunk]:
         return plan(self.runs, self.chunk_size, list(self.arms) if self.arms else None)
 
-    def tasks(self, chunks: Sequence[Chunk]) -> list[Task]:
+    def tasks(self, chunks: Sequence[Chunk], folder: Path | None = None) -> list[Task]:
+        """The tasks of ``chunks``; with ``folder``, each worker writes into it."""
         seeds = chunk_seeds(self.seed, math.ceil(self.runs / self.chunk_size))
+        arms = tuple(self.arms or ())
         out = []
         for c in chunks:
             pv = None
             if self.param_values is not None:
                 pv = {k: np.asarray(v)[c.start : c.stop] for k, v in self.param_values.items()}
             iv = self.arms.get(c.arm) if self.arms and c.arm is not None else None
-            out.append(Task(self.scenario, c, seeds[c.index], self.record, iv, pv))
+            where = str(folder / c.key) if folder is not None else None
+            out.append(Task(self.scenario, c, seeds[c.index], self.record, iv, pv, where, arms))
         return out
 
 
@@ -257,8 +270,9 @@ def source_text(scenario: Any, source: Path | None) -> bytes | None:
         return None
 
 
-def manifest_for(ens: Ensemble, fmt: str, chunks: Sequence[Chunk],
-                 command: Sequence[str] | None) -> dict[str, Any]:
+def manifest_for(
+    ens: Ensemble, fmt: str, chunks: Sequence[Chunk], command: Sequence[str] | None
+) -> dict[str, Any]:
     """The manifest of a new results folder (see ``architecture.md``)."""
     from sim.scenario import dump_resolved
 
@@ -305,8 +319,13 @@ def manifest_for(ens: Ensemble, fmt: str, chunks: Sequence[Chunk],
         "status": "new",
         "identity": identity,
         "chunks": [
-            {"key": c.key, "arm": c.arm, "index": c.index, "runs": [c.start, c.stop],
-             "status": "pending"}
+            {
+                "key": c.key,
+                "arm": c.arm,
+                "index": c.index,
+                "runs": [c.start, c.stop],
+                "status": "pending",
+            }
             for c in chunks
         ],
         "_scenario_yaml": resolved,
@@ -339,12 +358,10 @@ def execute(
     """
     from .executors import make_executor
     from .results import Results
-    from .store import FolderStore, MemoryStore
+    from .store import CHUNKS, FolderStore, MemoryStore
 
     if ens.record not in RECORDS:
-        raise ExperimentError(
-            f"--record: expected one of {', '.join(RECORDS)}, got {ens.record!r}"
-        )
+        raise ExperimentError(f"--record: expected one of {', '.join(RECORDS)}, got {ens.record!r}")
     chunks = ens.chunks()
     manifest = manifest_for(ens, fmt, chunks, command)
     store: FolderStore | MemoryStore
@@ -365,9 +382,12 @@ def execute(
         todo = [c for c in interleave(chunks) if c.key not in done]
         total = ens.runs * len(ens.arms or [None])
         progress.start(total, total - sum(c.runs for c in todo))
+        # Local workers write their chunks themselves; a cluster's send them back.
+        folder = store.path / CHUNKS if isinstance(store, FolderStore) else None
+        tasks = ens.tasks(todo, folder if executor.shares_disk else None)
         try:
-            for task, output in executor.results(ens.tasks(todo)):
-                store.put(task.chunk.key, output.tables, output.seconds)
+            for task, output in executor.results(tasks):
+                store.put(task.chunk.key, output.tables, output.seconds, task.chunk.arm)
                 del output
                 progress.advance(task.chunk.runs)
         except KeyboardInterrupt:
@@ -380,11 +400,11 @@ def execute(
             raise
         progress.stop()
 
-    order = [(c.key, c.arm) for c in chunks]
+    keys = [c.key for c in chunks]
     if isinstance(store, MemoryStore):
-        tables = store.finish(order)
+        tables = store.finish(keys)
         return Results(tables=tables, manifest=store.manifest, scenario=ens.scenario)
-    store.finish(order)
+    store.finish(keys)
     return Results(path=store.path, scenario=ens.scenario)
 
 
@@ -398,9 +418,14 @@ def load(scenario: Any, overrides: Any = None) -> tuple[Scenario, Path | None]:
 
         return load_scenario(scenario, overrides=overrides), Path(scenario)
     if overrides:
-        from sim.scenario import with_overrides
+        from collections.abc import Mapping
 
-        return with_overrides(scenario, overrides), None
+        from sim.scenario import load_data, with_values
+
+        if isinstance(overrides, Mapping):
+            return with_values(scenario, overrides), None
+        data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+        return load_data(data, "<scenario>", overrides=list(overrides)), None
     return scenario, None
 
 

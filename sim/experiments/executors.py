@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,8 +28,12 @@ from typing import Any
 from .ensemble import ChunkOutput, Task, describe, run_chunk
 from .errors import ChunkFailed, ExperimentError
 
-CONNECT_TIMEOUT = 10.0
-"""Seconds to wait for a Dask scheduler (and for its first worker) before giving up."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a Dask scheduler to answer before giving up."""
+WORKER_TIMEOUT = 30.0
+"""Seconds to wait for the first worker of a Dask cluster to join."""
+ORPHAN_CHECK = 1.0
+"""Seconds between a pool worker's checks that its parent is alive."""
 
 
 def default_workers() -> int:
@@ -44,6 +49,8 @@ class Executor:
 
     workers: int = 1
     name: str = "executor"
+    shares_disk: bool = True
+    """Whether workers see this machine's disk (and so write their chunks themselves)."""
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
@@ -74,8 +81,29 @@ class InProcess(Executor):
             yield task, out
 
 
-def _ignore_sigint() -> None:
+def _init_worker(main_pid: int) -> None:
+    """Set up a pool worker: Ctrl-C is the main process's business, and a worker whose main
+    process was killed exits instead of lingering.
+
+    A SIGKILL gives the main process no chance to stop its pool; the workers would wait for
+    work forever, and they keep the forkserver alive too (it exits only when every holder of
+    its "alive" pipe, the workers included, has gone).
+    """
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(ORPHAN_CHECK)
+            try:
+                os.kill(main_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def _start_method() -> str:
@@ -100,7 +128,10 @@ class ProcessPool(Executor):
             # The server imports the model once; each worker forks from it ready to run.
             ctx.set_forkserver_preload(["sim.experiments.ensemble", "sim.model"])
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
         )
         self._interrupted = False
 
@@ -166,8 +197,11 @@ class DaskCluster(Executor):
     """Chunks sent to a Dask scheduler (``tcp://HOST:PORT``); needs ``dask[distributed]``."""
 
     name = "dask"
+    shares_disk = False
 
-    def __init__(self, address: str, timeout: float = CONNECT_TIMEOUT):
+    def __init__(
+        self, address: str, timeout: float = CONNECT_TIMEOUT, wait: float = WORKER_TIMEOUT
+    ):
         try:
             from distributed import Client
         except ImportError:
@@ -183,12 +217,12 @@ class DaskCluster(Executor):
                 f"--scheduler {address}: cannot reach the Dask scheduler ({_one_line(exc)})"
             ) from None
         try:
-            self._client.wait_for_workers(1, timeout=timeout)
+            self._client.wait_for_workers(1, timeout=wait)
             found = self._client.run(_check_worker)
         except (OSError, TimeoutError) as exc:
             self._client.close()
             raise ExperimentError(
-                f"--scheduler {address}: no worker joined within {timeout:g} s ({_one_line(exc)})"
+                f"--scheduler {address}: no worker joined within {wait:g} s ({_one_line(exc)})"
             ) from None
         except Exception as exc:
             self._client.close()
@@ -217,7 +251,7 @@ class DaskCluster(Executor):
 
         todo = iter(tasks)
         pending: dict[str, tuple[Any, Task]] = {}
-        ac = as_completed()
+        ac = as_completed(loop=self._client.loop)
 
         def fill() -> None:
             while len(pending) < 2 * self.workers:

@@ -7,15 +7,23 @@ Layout while an ensemble runs::
     DIR/chunks/c000000/        one folder per finished chunk: <table>.parquet
     DIR/chunks/<arm>/c000000/  (when a counterfactual runs several arms)
 
-and when it has finished, the chunks are consolidated into one file per table (``DIR/actors
-.parquet``, ... or ``.csv``) and ``chunks/`` is removed.
+and when every chunk is in, each table becomes a Parquet dataset — a folder of one file per
+chunk, in run order (``DIR/actors.parquet/part-000000.parquet``, ...) that pandas, pyarrow,
+Polars, DuckDB and R's arrow read as one table — or, with ``--format csv``, one CSV file per
+table (``DIR/actors.csv``); then ``chunks/`` is removed.
 
 Every file is written under a temporary name that starts with ``.`` and contains ``.tmp-``,
 then renamed with :func:`os.replace`; a chunk folder is filled under a temporary name and
-renamed as a whole. So at any moment — a SIGKILL included — every table file and every chunk
-folder in ``DIR`` is complete, and :meth:`FolderStore.finished` (what ``--resume`` keeps) is
-exactly the set of chunk folders present. A consolidated table reads one chunk at a time into
-a streaming writer, so memory stays flat however many runs there are.
+renamed as a whole, and so is each table's dataset folder. So at any moment — a SIGKILL
+included — every table and every chunk folder in ``DIR`` is complete, and
+:meth:`FolderStore.finished` (what ``--resume`` keeps) is exactly the set of chunk folders
+present. The dataset's files are hard links to the chunk files (no copy, no rewrite), so
+finishing costs next to nothing and memory stays flat however many runs there are.
+
+Chunks are written by whoever ran them: a local worker process writes its own chunk (the
+tables never travel through a pipe), while the chunks of a Dask cluster — whose workers may
+not share this disk — come back as DataFrames and are written here. Either way by
+:func:`write_chunk`.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -45,6 +54,7 @@ MANIFEST = "manifest.json"
 SCENARIO = "scenario.yaml"
 CHUNKS = "chunks"
 TMP_MARK = ".tmp-"
+COMPRESSION = "zstd"
 MANIFEST_INTERVAL = 1.0
 """Seconds between manifest rewrites while chunks stream in (the chunk folders are the truth)."""
 
@@ -75,51 +85,53 @@ def is_temporary(path: Path) -> bool:
 # --- arrow tables -----------------------------------------------------------------------------
 
 
-def to_arrow(df: pd.DataFrame) -> pa.Table:
-    """A DataFrame as an Arrow table without the pandas index or metadata."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    return table.replace_schema_metadata(None)
-
-
 def _normal_type(t: pa.DataType) -> pa.DataType:
-    # Dictionary indices widen from int8 to int16 with the number of categories: make every
-    # chunk agree so that they can be concatenated into one table.
+    # Dictionary indices widen from int8 to int16 with the number of categories, and an empty
+    # categorical has no value type: make every chunk agree so that they read as one table.
     if pa.types.is_dictionary(t):
-        return pa.dictionary(pa.int32(), _normal_type(t.value_type))
+        value = t.value_type
+        if pa.types.is_null(value) or pa.types.is_large_string(value):
+            value = pa.string()
+        return pa.dictionary(pa.int32(), value)
     if pa.types.is_large_string(t):
         return pa.string()
     return t
 
 
-def unified_schema(schemas: Sequence[pa.Schema]) -> pa.Schema:
-    """One schema for the chunks of a table (a column that was all-null in one chunk adopts
-    the type the others give it)."""
-    normal = [
-        pa.schema([pa.field(f.name, _normal_type(f.type)) for f in s]) for s in schemas
-    ]
-    return pa.unify_schemas(normal, promote_options="permissive")
-
-
 def arm_column(arm: str, arms: Sequence[str], n: int) -> pa.DictionaryArray:
     """An ``arm`` column whose categories are all arms in their declared order."""
-    import numpy as np
-
     codes = pa.array(np.full(n, list(arms).index(arm), dtype=np.int32))
     return pa.DictionaryArray.from_arrays(codes, pa.array(list(arms), pa.string()))
 
 
-def conform(table: pa.Table, schema: pa.Schema, arm: str | None, arms: Sequence[str]) -> pa.Table:
-    """``table`` cast to ``schema``, with the ``arm`` column first when there are arms."""
-    table = table.replace_schema_metadata(None).select(schema.names).cast(schema)
+def to_arrow(df: pd.DataFrame, arm: str | None = None, arms: Sequence[str] = ()) -> pa.Table:
+    """A chunk's DataFrame as an Arrow table: no index or pandas metadata, dictionary columns
+    with int32 indices, and the ``arm`` column first when there are arms."""
+    table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    schema = pa.schema([pa.field(f.name, _normal_type(f.type)) for f in table.schema])
+    if schema != table.schema:
+        table = table.cast(schema)
     if arms:
         table = table.add_column(0, "arm", arm_column(arm, arms, table.num_rows))
     return table
 
 
-def final_schema(schema: pa.Schema, arms: Sequence[str]) -> pa.Schema:
-    if arms:
-        return schema.insert(0, pa.field("arm", pa.dictionary(pa.int32(), pa.string())))
-    return schema
+def unified_schema(schemas: Sequence[pa.Schema], rows: Sequence[int] | None = None) -> pa.Schema:
+    """One schema for the chunks of a table.
+
+    A chunk without rows says little about types (an empty column of strings may come out as
+    float or null), so only chunks with rows vote when there are any; a column that was
+    all-null in one chunk adopts the type the others give it.
+    """
+    if rows is not None and any(rows):
+        schemas = [s for s, n in zip(schemas, rows, strict=True) if n]
+    normal = [pa.schema([pa.field(f.name, _normal_type(f.type)) for f in s]) for s in schemas]
+    return pa.unify_schemas(normal, promote_options="permissive")
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly the columns and types of ``schema``."""
+    return table.replace_schema_metadata(None).select(schema.names).cast(schema)
 
 
 def table_names(names: Iterable[str]) -> list[str]:
@@ -129,10 +141,10 @@ def table_names(names: Iterable[str]) -> list[str]:
     return known + sorted(names - set(known))
 
 
-def combine(parts: Sequence[tuple[str | None, pa.Table]], arms: Sequence[str]) -> pa.Table:
+def combine(parts: Sequence[pa.Table]) -> pa.Table:
     """The chunks of one table, in order, as one Arrow table (in memory)."""
-    schema = unified_schema([t.schema for _, t in parts])
-    return pa.concat_tables([conform(t, schema, arm, arms) for arm, t in parts])
+    schema = unified_schema([t.schema for t in parts], [t.num_rows for t in parts])
+    return pa.concat_tables([conform(t, schema) for t in parts])
 
 
 def schema_b64(schema: pa.Schema) -> str:
@@ -142,6 +154,40 @@ def schema_b64(schema: pa.Schema) -> str:
 
 def schema_from_b64(text: str) -> pa.Schema:
     return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+
+
+def write_chunk(
+    folder: str | os.PathLike,
+    tables: Mapping[str, pd.DataFrame],
+    arm: str | None = None,
+    arms: Sequence[str] = (),
+) -> None:
+    """Commit one chunk: its tables written into a temporary folder, renamed as a whole.
+
+    After a crash there is either the whole chunk folder or none of it.
+    """
+    final = Path(folder)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_name(final)
+    tmp.mkdir()
+    try:
+        for name, df in tables.items():
+            pq.write_table(
+                to_arrow(df, arm, arms), tmp / f"{name}.parquet", compression=COMPRESSION
+            )
+        if final.exists():  # the same chunk run again (a resumed resume): same content
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(src, dst)
 
 
 # --- versions and identity --------------------------------------------------------------------
@@ -170,7 +216,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     file = Path(path) / MANIFEST
     try:
         return json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise ExperimentError(f"{path}: not a results folder (no {MANIFEST})") from None
     except json.JSONDecodeError as exc:
         raise ExperimentError(f"{file}: unreadable manifest ({exc})") from None
@@ -180,7 +226,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
 
 class FolderStore:
-    """A results folder being written: chunks committed atomically, consolidated at the end.
+    """A results folder being written: chunks committed atomically, tables made at the end.
 
     Use :meth:`check` (no writes; raises :class:`ExperimentError` for an existing folder
     without ``resume``/``force`` or a resume that does not match), then :meth:`open`.
@@ -219,9 +265,7 @@ class FolderStore:
         has_manifest = (p / MANIFEST).is_file()
         if resume:
             if not has_manifest:
-                raise ExperimentError(
-                    f"{p}: cannot resume: not a results folder (no {MANIFEST})"
-                )
+                raise ExperimentError(f"{p}: cannot resume: not a results folder (no {MANIFEST})")
             old = read_manifest(p)
             diff = _identity_diff(old.get("identity", {}), self.manifest["identity"])
             if diff:
@@ -249,30 +293,30 @@ class FolderStore:
     def open(self) -> set[str]:
         """Create (or reopen, when resuming) the folder; the keys of chunks already done."""
         p = self.path
+        scenario_yaml = self.manifest.pop("_scenario_yaml", "")
         if not self.resuming and p.exists() and any(p.iterdir()):
             shutil.rmtree(p)  # --force, checked by check()
         p.mkdir(parents=True, exist_ok=True)
         self._clean_temporaries()
-        done: set[str] = set()
-        if self.resuming:
-            old = read_manifest(p)
-            if old.get("status") == "complete" and all(
-                (p / self.table_file(n)).is_file() for n in old.get("tables", {})
-            ):
-                self.manifest = old
-                return {c["key"] for c in old["chunks"]}
-            done = self.finished()
-            again = {"at": self.manifest.get("started"), "command": self.manifest.get("command")}
-            self.manifest["started"] = old.get("started", again["at"])
-            self.manifest["command"] = old.get("command", again["command"])
-            self.manifest["resumed"] = [*old.get("resumed", []), again]
-            for key in done:
-                if key in self._status:
-                    prev = next((c for c in old.get("chunks", []) if c["key"] == key), {})
-                    self._status[key].update(status="done", seconds=prev.get("seconds"))
-        else:
-            atomic_write_text(p / SCENARIO, self.manifest.pop("_scenario_yaml", ""))
-        self.manifest.pop("_scenario_yaml", None)
+        if not self.resuming:
+            atomic_write_text(p / SCENARIO, scenario_yaml)
+            self.manifest["status"] = "running"
+            self.write_manifest()
+            return set()
+        old = read_manifest(p)
+        if old.get("status") == "complete" and all(
+            (p / t["file"]).exists() for t in old.get("tables", {}).values()
+        ):
+            self.manifest = old
+            return set(self._status)
+        done = self.finished()
+        again = {"at": self.manifest.get("started"), "command": self.manifest.get("command")}
+        self.manifest["started"] = old.get("started", again["at"])
+        self.manifest["command"] = old.get("command", again["command"])
+        self.manifest["resumed"] = [*old.get("resumed", []), again]
+        previous = {c["key"]: c for c in old.get("chunks", [])}
+        for key in done:
+            self._status[key].update(status="done", seconds=previous.get(key, {}).get("seconds"))
         self.manifest["status"] = "running"
         self.write_manifest()
         return done
@@ -292,21 +336,20 @@ class FolderStore:
         """Keys of the chunks whose folder is in place (committed, hence complete)."""
         return {key for key in self._status if self.chunk_dir(key).is_dir()}
 
-    def put(self, key: str, tables: Mapping[str, pd.DataFrame], seconds: float) -> None:
-        """Commit one chunk's tables: written into a temporary folder, renamed as a whole."""
-        final = self.chunk_dir(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = temp_name(final)
-        tmp.mkdir()
-        try:
-            for name, df in tables.items():
-                pq.write_table(to_arrow(df), tmp / f"{name}.parquet", compression="zstd")
-            if final.exists():  # a chunk that ran twice (a resumed resume): same content
-                shutil.rmtree(final)
-            os.replace(tmp, final)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
+    def put(
+        self,
+        key: str,
+        tables: Mapping[str, pd.DataFrame] | None,
+        seconds: float,
+        arm: str | None = None,
+    ) -> None:
+        """Record a finished chunk, writing its tables unless its worker already did."""
+        if tables is not None:
+            write_chunk(
+                self.chunk_dir(key), tables, arm, self.manifest["identity"].get("arms") or ()
+            )
+        elif not self.chunk_dir(key).is_dir():
+            raise RuntimeError(f"chunk {key} was reported written but its folder is missing")
         self._status[key].update(status="done", seconds=round(seconds, 3))
         if time.monotonic() - self._last_write >= MANIFEST_INTERVAL:
             self.write_manifest()
@@ -326,68 +369,86 @@ class FolderStore:
         self._last_write = time.monotonic()
         atomic_write_text(self.path / MANIFEST, json.dumps(self.manifest, indent=2) + "\n")
 
-    def table_file(self, name: str) -> str:
-        return f"{name}.{self.fmt}"
-
     # -- the end --
 
-    def finish(self, order: Sequence[tuple[str, str | None]]) -> None:
-        """Consolidate the chunks into one file per table, then drop the chunk folders.
-
-        Args:
-            order: ``(chunk key, arm)`` in the order their rows go into the tables.
-        """
-        arms = self.manifest["identity"].get("arms") or []
+    def finish(self, keys: Sequence[str]) -> None:
+        """Make the tables from the chunks (``keys`` in row order), then drop the chunks."""
         names: set[str] = set()
-        for key, _ in order:
+        for key in keys:
             names.update(f.stem for f in self.chunk_dir(key).glob("*.parquet"))
         tables: dict[str, Any] = {}
         for name in table_names(names):
-            tables[name] = self._consolidate(name, order, arms)
+            files = [self.chunk_dir(k) / f"{name}.parquet" for k in keys]
+            files = [f for f in files if f.is_file()]
+            if self.fmt == "parquet":
+                tables[name] = self._dataset(name, files)
+            else:
+                tables[name] = self._csv(name, files)
         self.manifest["tables"] = tables
         self.manifest["status"] = "complete"
         self.manifest["finished"] = now()
         self.write_manifest()
         shutil.rmtree(self.path / CHUNKS, ignore_errors=True)
 
-    def _consolidate(
-        self, name: str, order: Sequence[tuple[str, str | None]], arms: Sequence[str]
-    ) -> dict[str, Any]:
-        files = [
-            (self.chunk_dir(key) / f"{name}.parquet", arm)
-            for key, arm in order
-            if (self.chunk_dir(key) / f"{name}.parquet").is_file()
-        ]
-        schema = unified_schema([pq.read_schema(f) for f, _ in files])
-        out_schema = final_schema(schema, arms)
-        final = self.path / self.table_file(name)
+    def _schema(self, files: Sequence[Path]) -> tuple[pa.Schema, list[pa.Schema]]:
+        metas = [pq.read_metadata(f) for f in files]
+        schemas = [m.schema.to_arrow_schema().remove_metadata() for m in metas]
+        return unified_schema(schemas, [m.num_rows for m in metas]), schemas
+
+    def _dataset(self, name: str, files: Sequence[Path]) -> dict[str, Any]:
+        """The table as a folder of the chunk files, in row order (linked, not copied)."""
+        schema, schemas = self._schema(files)
+        final = self.path / f"{name}.parquet"
+        tmp = temp_name(final)
+        tmp.mkdir()
+        rows = 0
+        try:
+            for i, (f, s) in enumerate(zip(files, schemas, strict=True)):
+                part = tmp / f"part-{i:06d}.parquet"
+                if s.equals(schema):
+                    _link_or_copy(f, part)
+                    rows += pq.read_metadata(f).num_rows
+                else:  # a chunk whose types differ (an empty one): rewritten to the common ones
+                    t = conform(pq.read_table(f), schema)
+                    pq.write_table(t, part, compression=COMPRESSION)
+                    rows += t.num_rows
+            if final.exists():  # left by a finish that was interrupted
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return _table_info(final.name, rows, len(files), schema)
+
+    def _csv(self, name: str, files: Sequence[Path]) -> dict[str, Any]:
+        """The table as one CSV file, written chunk after chunk."""
+        import pyarrow.csv as pacsv
+
+        schema, _ = self._schema(files)
+        plain = _plain_schema(schema)
+        final = self.path / f"{name}.csv"
         tmp = temp_name(final)
         rows = 0
         try:
-            if self.fmt == "parquet":
-                with pq.ParquetWriter(tmp, out_schema, compression="zstd") as writer:
-                    for f, arm in files:
-                        t = conform(pq.read_table(f), schema, arm, arms)
-                        writer.write_table(t)
-                        rows += t.num_rows
-            else:
-                import pyarrow.csv as pacsv
-
-                plain = _plain_schema(out_schema)
-                with pacsv.CSVWriter(tmp, plain) as writer:
-                    for f, arm in files:
-                        t = conform(pq.read_table(f), schema, arm, arms).cast(plain)
-                        writer.write_table(t)
-                        rows += t.num_rows
+            with pacsv.CSVWriter(tmp, plain) as writer:
+                for f in files:
+                    t = conform(pq.read_table(f), schema).cast(plain)
+                    writer.write_table(t)
+                    rows += t.num_rows
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
-        return {
-            "file": final.name,
-            "rows": rows,
-            "columns": {f.name: str(f.type) for f in out_schema},
-            "arrow_schema": schema_b64(out_schema),
-        }
+        return _table_info(final.name, rows, 1, schema)
+
+
+def _table_info(file: str, rows: int, parts: int, schema: pa.Schema) -> dict[str, Any]:
+    return {
+        "file": file,
+        "rows": rows,
+        "parts": parts,
+        "columns": {f.name: str(f.type) for f in schema},
+        "arrow_schema": schema_b64(schema),
+    }
 
 
 def _plain_schema(schema: pa.Schema) -> pa.Schema:
@@ -419,21 +480,31 @@ def _short(value: Any) -> str:
 class MemoryStore:
     """Chunks kept in memory, for ``sim.run(...)`` without an ``out`` folder.
 
-    The tables go through the same Arrow schema unification as a folder, so a table is the
-    same whether it was read from a folder or built here.
+    The tables go through the same Arrow conversion and schema unification as a folder, so a
+    table is the same whether it was read from a folder or built here.
     """
 
     def __init__(self, manifest: dict[str, Any]):
         self.manifest = manifest
         self.manifest.pop("_scenario_yaml", None)
+        self.path = None
         self._parts: dict[str, dict[str, pa.Table]] = {}
 
     def open(self) -> set[str]:
         self.manifest["status"] = "running"
         return set()
 
-    def put(self, key: str, tables: Mapping[str, pd.DataFrame], seconds: float) -> None:
-        self._parts[key] = {name: to_arrow(df) for name, df in tables.items()}
+    def put(
+        self,
+        key: str,
+        tables: Mapping[str, pd.DataFrame] | None,
+        seconds: float,
+        arm: str | None = None,
+    ) -> None:
+        if tables is None:
+            raise RuntimeError(f"chunk {key}: an in-memory ensemble needs the tables back")
+        arms = self.manifest["identity"].get("arms") or ()
+        self._parts[key] = {name: to_arrow(df, arm, arms) for name, df in tables.items()}
         for c in self.manifest["chunks"]:
             if c["key"] == key:
                 c.update(status="done", seconds=round(seconds, 3))
@@ -441,16 +512,15 @@ class MemoryStore:
     def mark(self, status: str, *, failed: Sequence[str] = (), error: str | None = None) -> None:
         self.manifest["status"] = status
 
-    def finish(self, order: Sequence[tuple[str, str | None]]) -> dict[str, pd.DataFrame]:
-        """The tables, each one DataFrame with the chunks in ``order``."""
-        arms = self.manifest["identity"].get("arms") or []
+    def finish(self, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """The tables, each one DataFrame with the chunks in ``keys`` order."""
         names: set[str] = set()
         for part in self._parts.values():
             names.update(part)
         out = {}
         for name in table_names(names):
-            parts = [(arm, self._parts[key][name]) for key, arm in order if name in self._parts[key]]
-            out[name] = combine(parts, arms).to_pandas()
+            parts = [self._parts[k][name] for k in keys if name in self._parts[k]]
+            out[name] = combine(parts).to_pandas()
         self._parts.clear()
         self.manifest["status"] = "complete"
         self.manifest["finished"] = now()

@@ -5,15 +5,14 @@ inverse CDF (``ppf``) applied to uniform draws, for two reasons: the same code m
 design (points in the unit hypercube) onto the scenario's parameters, and one uniform draw per
 parameter and replication keeps two scenario variants on common random numbers.
 
-Only ``scipy.special`` is imported, and lazily, so that loading a scenario stays fast.
+numpy and ``scipy.special`` are imported lazily, so that loading a scenario stays fast.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -22,6 +21,9 @@ from pydantic import (
     Tag,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class _Dist(BaseModel):
@@ -35,8 +37,18 @@ class _Dist(BaseModel):
         raise NotImplementedError
 
     @property
+    def support(self) -> tuple[float, float]:  # pragma: no cover - abstract
+        """The closed range of values the distribution can take (infinite ends allowed).
+
+        Computed from the parameters, without scipy, so that range checks stay cheap.
+        """
+        raise NotImplementedError
+
+    @property
     def bounds(self) -> tuple[float, float]:
         """The support, used to report ranges and to check targets."""
+        import numpy as np
+
         return float(self.ppf(np.array([0.0]))[0]), float(self.ppf(np.array([1.0]))[0])
 
     def describe(self) -> str:
@@ -58,7 +70,13 @@ class Uniform(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
 
 
 class Normal(_Dist):
@@ -77,6 +95,7 @@ class Normal(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
         from scipy.special import ndtr, ndtri
 
         u = np.asarray(u, dtype=float)
@@ -88,6 +107,12 @@ class Normal(_Dist):
             x = np.clip(x, self.low, self.high)
         return x
 
+    @property
+    def support(self) -> tuple[float, float]:
+        low = self.low if self.low is not None else -math.inf
+        high = self.high if self.high is not None else math.inf
+        return (low, high)
+
 
 class LogNormal(_Dist):
     """Log-normal given by its ``median`` and geometric standard deviation ``gsd`` (> 1)."""
@@ -97,10 +122,15 @@ class LogNormal(_Dist):
     gsd: float = Field(gt=1)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
         from scipy.special import ndtri
 
         p = np.clip(np.asarray(u, dtype=float), 1e-15, 1 - 1e-15)
         return self.median * np.exp(math.log(self.gsd) * ndtri(p))
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
 
 
 class Beta(_Dist):
@@ -111,9 +141,14 @@ class Beta(_Dist):
     b: float = Field(gt=0)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
         from scipy.special import betaincinv
 
         return betaincinv(self.a, self.b, np.asarray(u, dtype=float))
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (0.0, 1.0)
 
 
 class Triangular(_Dist):
@@ -133,12 +168,18 @@ class Triangular(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         u = np.asarray(u, dtype=float)
         lo, mo, hi = self.low, self.mode, self.high
         c = (mo - lo) / (hi - lo)
         left = lo + np.sqrt(u * (hi - lo) * (mo - lo))
         right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mo))
         return np.where(u < c, left, right)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
 
 
 class Choice(_Dist):
@@ -160,10 +201,16 @@ class Choice(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         w = np.asarray(self.weights if self.weights is not None else [1.0] * len(self.values))
         cdf = np.cumsum(w / w.sum())
         idx = np.searchsorted(cdf, np.asarray(u, dtype=float), side="right")
         return np.asarray(self.values, dtype=float)[np.minimum(idx, len(self.values) - 1)]
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
 
 
 DIST_KINDS = ("uniform", "normal", "lognormal", "beta", "triangular", "choice")
@@ -196,6 +243,8 @@ def is_distribution(value: Any) -> bool:
 
 def point_value(value: float | _Dist) -> float:
     """A representative value: the number itself, or the distribution's median."""
+    import numpy as np
+
     if isinstance(value, _Dist):
         return float(value.ppf(np.array([0.5]))[0])
     return float(value)
@@ -207,6 +256,8 @@ def sample_value(value: float | _Dist, rng: np.random.Generator, n: int) -> np.n
     A plain number consumes no random numbers; the model samples parameters in a fixed order
     (the scenario's document order) so that a given seed always maps to the same draws.
     """
+    import numpy as np
+
     if isinstance(value, _Dist):
         return value.sample(rng, n)
     return np.full(n, float(value))

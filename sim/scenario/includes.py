@@ -13,7 +13,7 @@ import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import Problem
-from .tree import PMap, PSeq, Pos, describe, parse_yaml, read_text
+from .tree import PMap, Pos, PSeq, describe, parse_yaml, read_text
 from .validation import did_you_mean
 
 LIBRARY = Path(__file__).resolve().parent.parent / "library"
@@ -78,11 +78,9 @@ class _Resolver:
             candidate = (base / entry).resolve()
             if not self.inside(candidate):
                 escaped = True
-                continue
-            if candidate.is_file():
+            elif candidate.is_file():
                 return candidate
-        if escaped and not any((b / entry).resolve().is_file() and self.inside(
-                (b / entry).resolve()) for b in bases):
+        if escaped:
             where = " and ".join(shown_name(r) for r in self.roots)
             self.problem(
                 pos,
@@ -97,11 +95,18 @@ class _Resolver:
         return None
 
     @staticmethod
-    def known_files(bases: list[Path]) -> list[str]:
+    def known_files(bases: list[Path], depth: int = 3, limit: int = 500) -> list[str]:
+        """YAML files near the bases, for a did-you-mean (a shallow, bounded look)."""
         names: list[str] = []
         for base in bases:
-            for found in sorted(base.glob("**/*.y*ml"))[:500]:
-                names.append(found.relative_to(base).as_posix())
+            for folder, subfolders, files in os.walk(base):
+                rel = Path(folder).relative_to(base)
+                if len(rel.parts) >= depth:
+                    subfolders.clear()
+                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                names += [(rel / f).as_posix() for f in files if f.endswith((".yaml", ".yml"))]
+                if len(names) >= limit:
+                    return names
         return names
 
     def resolve(self, tree: PMap, here: Path | None, stack: tuple[Path, ...]) -> PMap:
@@ -134,7 +139,7 @@ class _Resolver:
             if target is None:
                 continue
             if target in stack:
-                cycle = " → ".join(shown_name(p) for p in (*stack[stack.index(target):], target))
+                cycle = " → ".join(shown_name(p) for p in (*stack[stack.index(target) :], target))
                 self.problem(pos, path, f"include cycle: {cycle}")
                 continue
             if len(stack) > MAX_INCLUDE_DEPTH:

@@ -19,6 +19,7 @@ once includes and overrides have been merged.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import warnings
@@ -150,6 +151,16 @@ class _Abort(Exception):
     """Stops construction after a problem that makes the rest meaningless."""
 
 
+class _TooBig(Exception):
+    """The node budget is spent; reported at the top-level entry that spent it."""
+
+
+TOO_BIG = (
+    f"this expands to more than {MAX_NODES} nodes (aliases repeated within aliases, a "
+    "'billion laughs'); a scenario is far smaller"
+)
+
+
 class _Builder:
     """Builds a positioned tree from a ruamel node graph, collecting problems."""
 
@@ -172,13 +183,7 @@ class _Builder:
 
         self.count += 1
         if self.count > MAX_NODES:
-            self.problem(
-                node,
-                path,
-                f"the document expands to more than {MAX_NODES} nodes; "
-                "is an alias (*name) repeated over and over?",
-            )
-            raise _Abort
+            raise _TooBig
         if depth > MAX_DEPTH:
             self.problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
             raise _Abort
@@ -217,6 +222,8 @@ class _Builder:
 
     def scalar(self, node: Any, path: Path) -> Any:
         tag, text = str(node.tag), node.value
+        if node.style == ">":
+            text = text.replace("\a", "")  # ruamel's round-trip marks of folded line breaks
         if tag not in _SCALAR_TAGS:
             self.refuse_tag(node, path)
             return text
@@ -235,8 +242,11 @@ class _Builder:
                 return int(digits, base)
             value = float(_float_text(text))
         except ValueError:
-            self.problem(node, path, f"expected {'an integer' if kind == 'int' else 'a number'}, "
-                         f"found {text!r}")
+            self.problem(
+                node,
+                path,
+                f"expected {'an integer' if kind == 'int' else 'a number'}, found {text!r}",
+            )
             return text
         if not math.isfinite(value):
             self.problem(node, path, f"expected a finite number, found {text!r}")
@@ -273,8 +283,17 @@ class _Builder:
                     f"duplicate key {key!r} (first written at line {line}, column {col})",
                 )
                 continue
-            value = self.build(value_node, (*path, key), depth + 1)
-            out.put(key, value, self.pos(key_node), self.pos(value_node))
+            try:
+                value = self.build(value_node, (*path, key), depth + 1)
+            except _TooBig:
+                if depth > 0:
+                    raise
+                self.problem(value_node, (*path, key), TOO_BIG)
+                raise _Abort from None
+            # An empty value (``actors:`` and nothing) is placed at its key, not the next line.
+            empty = value is None and not value_node.value
+            val_pos = self.pos(key_node) if empty else self.pos(value_node)
+            out.put(key, value, self.pos(key_node), val_pos)
         for merge in merges:
             self.merge_into(out, merge, path, depth)
         return out
@@ -305,9 +324,19 @@ def _float_text(text: str) -> str:
     return t
 
 
+_PLAIN_KEY = re.compile(r"[^\s:\"'\\]+")
+
+
 def dotted(path: Path) -> str:
-    """A path as users write it: ``actors.ROK.weights.domestic``, ``events.0.at``."""
-    return ".".join(str(p) for p in path)
+    """A path as users write it: ``actors.ROK.weights.domestic``, ``events.0.at``.
+
+    A key with spaces, colons or quotes in it is written in double quotes, so that a problem
+    line still reads ``FILE:LINE:COL: path: message``.
+    """
+    return ".".join(
+        str(p) if _PLAIN_KEY.fullmatch(str(p)) else json.dumps(str(p), ensure_ascii=False)
+        for p in path
+    )
 
 
 def _yaml_error(exc: Exception, text: str, file: str) -> Problem:
@@ -329,6 +358,8 @@ def _yaml_error(exc: Exception, text: str, file: str) -> Problem:
         message = "a scenario file holds one YAML document; found a second one ('---')"
     else:
         message = f"YAML syntax error: {problem}"
+        if "mapping values are not allowed" in problem:
+            message += " (is this line indented too far, or does a value need quotes?)"
         if context and context_mark is not None and mark is not context_mark:
             message += (
                 f" ({context} started at line {context_mark.line + 1}, "
@@ -337,47 +368,74 @@ def _yaml_error(exc: Exception, text: str, file: str) -> Problem:
     return Problem(file, line, col, "", message)
 
 
-def parse_yaml(text: str, file: str) -> tuple[PMap | None, list[Problem]]:
-    """Parse one YAML document into a positioned mapping.
-
-    Returns the mapping (``None`` when there is none to return) and the problems found; never
-    raises for bad input.
-    """
+def _compose(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """The ruamel node graph of one YAML document (``None`` if empty), or the problem."""
     for match in _VERSION_DIRECTIVE.finditer(text):
         if match.group(1) != "1.2":
             line = text.count("\n", 0, match.start()) + 1
-            return None, [
-                Problem(file, line, 1, "", f"only YAML 1.2 is read; remove '%YAML {match.group(1)}'")
-            ]
+            message = f"only YAML 1.2 is read; remove '%YAML {match.group(1)}'"
+            return None, [Problem(file, line, 1, "", message)]
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # reused anchors etc.: harmless for plain data
-            root = yaml.compose(text)
+            return yaml.compose(text), []
     except RecursionError:
         return None, [Problem(file, 1, 1, "", f"nested more than {MAX_DEPTH} levels deep")]
     except Exception as exc:  # ruamel's errors; any of them means the text is not YAML
         return None, [_yaml_error(exc, text, file)]
-    if root is None:
-        return None, [
-            Problem(file, 1, 1, "", "the file is empty; a scenario is a mapping that starts "
-                    "with 'wargame: 1'")
-        ]
+
+
+def _build(root: Any, file: str) -> tuple[Any, list[Problem]]:
     builder = _Builder(file)
     try:
         tree = builder.build(root, ())
+    except _TooBig:
+        builder.problem(root, (), TOO_BIG)
+        return None, builder.problems
     except _Abort:
         return None, builder.problems
-    if not isinstance(tree, PMap):
-        _, line, col = builder.pos(root)
-        builder.problems.append(
-            Problem(file, line, col, "", f"a scenario is a mapping of keys (wargame, id, "
-                    f"title, time, actors, ...), found {describe(tree)}")
-        )
-        return None, builder.problems
     return tree, builder.problems
+
+
+def parse_node(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into a positioned tree (any node at the top).
+
+    Returns the tree (``None`` for an empty document or one that cannot be read) and the
+    problems found (a tree may come with problems: a refused tag keeps its text, a duplicate
+    key its first value); never raises for bad input.
+    """
+    root, problems = _compose(text, file)
+    if root is None:
+        return None, problems
+    return _build(root, file)
+
+
+def parse_yaml(text: str, file: str) -> tuple[PMap | None, list[Problem]]:
+    """Parse a scenario file (one YAML document holding a mapping) into a positioned tree.
+
+    Returns the mapping (``None`` when the file cannot be read as one) and the problems found;
+    never raises for bad input.
+    """
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    root, problems = _compose(text, file)
+    if root is None:
+        if problems:
+            return None, problems
+        message = "the file is empty; a scenario is a mapping that starts with 'wargame: 1'"
+        return None, [Problem(file, 1, 1, "", message)]
+    if not isinstance(root, MappingNode):
+        mark = root.start_mark
+        found = "a list" if isinstance(root, SequenceNode) else describe(root.value)
+        message = (
+            "a scenario is a mapping of keys (wargame, id, title, time, actors, ...), "
+            f"found {found}"
+        )
+        return None, [Problem(file, mark.line + 1, mark.column + 1, "", message)]
+    return _build(root, file)
 
 
 def read_text(path: Any, file: str) -> tuple[str | None, list[Problem]]:

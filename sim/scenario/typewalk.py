@@ -149,9 +149,3 @@ def describe_expected(tp: Any) -> str:
         str: "a string",
         bool: "true or false",
     }.get(inner, getattr(inner, "__name__", str(inner)))
-
-
-def is_number(tp: Any) -> bool:
-    """True for the language's ``Number`` (a plain number or a distribution)."""
-    s = shape(tp)
-    return s.kind == "tagged" and s.number

@@ -82,7 +82,13 @@ def locate(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> Located:
     """Walk ``loc`` through the types from ``root`` and through ``data`` together."""
     out = Located(node=data, tp=root)
     tp, node = root, data
+    key_tp: Any = Any
     for el in loc:
+        if el == "[key]":  # pydantic's mark for an error in the mapping key just walked
+            out.key, tp, out.number_leaf = True, key_tp, False
+            if out.path and not out.rest:
+                node = out.path[-1]
+            continue
         s = shape(tp)
         if s.kind == "tagged":
             member = s.member(el)
@@ -96,10 +102,6 @@ def locate(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> Located:
             tp = s.member(el) if s.member(el) is not None else Any
             continue
         out.number_leaf = False
-        if s.kind == "dict" and el == "[key]":
-            out.key = True
-            tp = s.key
-            continue
         if s.kind == "model":
             out.model = s.tp
             spec = fields(s.tp).get(el)
@@ -108,7 +110,7 @@ def locate(root: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> Located:
             if spec and isinstance(node, list) and shape(child).kind == "list":
                 continue  # a model written in its list form (a ladder: a list of rungs)
         elif s.kind == "dict":
-            tp = s.item
+            tp, key_tp = s.item, s.key
         elif s.kind == "list":
             tp = s.item
         else:
@@ -167,7 +169,8 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
         tags = [str(t) for t, _ in s.tags]
         if kind == "union_tag_invalid":
             tag = ctx.get("tag")
-            msg = f"unknown {disc} {tag!r}{did_you_mean(tag, tags)} (one of {', '.join(tags)})"
+            what = "distribution" if disc == "dist" else disc
+            msg = f"unknown {what} {tag!r}{did_you_mean(tag, tags)} (one of {', '.join(tags)})"
             return Issue((*path, disc) if disc in at.node else path, msg)
         return Issue(
             path,
@@ -177,6 +180,22 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
     if kind == "measure_kind":
         keys = ", ".join(map(str, at.node)) if isinstance(at.node, dict) else found
         return Issue(path, f"a measure names one of red_line, front, dyad or actor; found {keys}")
+    if (
+        kind in ("model_type", "dict_type")
+        and at.model is not None
+        and extra_type(at.model) is not None
+        and path
+        and path[-1] not in fields(at.model)
+        and not isinstance(at.node, dict)
+    ):
+        # A misspelt field of a block whose other keys are names (beliefs: actor ids).
+        name = path[-1]
+        hint = did_you_mean(name, fields(at.model)) or f" (keys here: {listing(fields(at.model))})"
+        return Issue(
+            path,
+            f"unknown key {name!r}{hint}; other keys here name an actor and hold a mapping",
+            key=True,
+        )
     if kind in TYPE_ERRORS or kind == "number_or_distribution":
         expected = (
             "a number or a distribution {dist: ...}"
@@ -195,9 +214,14 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
             found=found,
         )
     if kind == "literal_error":
-        options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        options = [
+            o.strip().strip("'")
+            for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
+        ]
         hint = did_you_mean(at.node, options) if isinstance(at.node, str) else ""
-        return Issue(path, f"expected one of {ctx.get('expected')}, found {found}{hint}")
+        expected = ctx.get("expected")
+        expected = expected if len(options) == 1 else f"one of {expected}"
+        return Issue(path, f"expected {expected}, found {found}{hint}")
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         words = _PATTERN_WORDS.get(pattern)
@@ -219,7 +243,10 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
         return Issue(path, f"must be {bounds[kind]} {limit}, found {found}")
     if kind in ("too_short", "too_long"):
         n = ctx.get("min_length" if kind == "too_short" else "max_length")
-        what = "entries" if isinstance(at.node, dict) else "items"
+        if isinstance(at.node, dict):
+            what = "entry" if n == 1 else "entries"
+        else:
+            what = "item" if n == 1 else "items"
         size = ctx.get("actual_length")
         word = "at least" if kind == "too_short" else "at most"
         return Issue(path, f"needs {word} {n} {what}, found {size}")
@@ -250,7 +277,7 @@ def issues_from(exc: ValidationError, root: type[BaseModel], data: Any) -> list[
         if issue.group is not None:
             by_group.setdefault(issue.group, []).append(issue)
     out: list[Issue] = []
-    for group, members in by_group.items():
+    for members in by_group.values():
         specific = [m for m in members if m.expected is None]
         if specific:
             out.extend(specific)

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from sim.analysis.source import Source, as_source
 
-from .crisis_map import crisis_map
+from .effects import comparison_table, counterfactual_effects
 from .escalation import escalation_fan, rung_shares
+from .network import crisis_map
+from .overview import overview
 from .red_lines import red_line_risk, red_line_timing
+from .sensitivity import indices_table, sensitivity_indices
 from .world import approval, arms_flows, front, readiness, stocks
 
 if TYPE_CHECKING:
@@ -74,6 +77,22 @@ def _red_line_steps(src: Source) -> str | None:
     return None
 
 
+def _comparison(src: Source) -> str | None:
+    return None if comparison_table(src) is not None else "no counterfactual comparison"
+
+
+def _indices(src: Source) -> str | None:
+    return None if indices_table(src) is not None else "no sensitivity indices"
+
+
+def _glance(src: Source) -> str | None:
+    if any(src.has(t) for t in ("dyads", "channels", "fronts", "actors")) or (
+        _red_lines(src) is None
+    ):
+        return None
+    return "no time tables and no red lines"
+
+
 def _flows(src: Source) -> str | None:
     df = src.table("stocks")
     if df is None:
@@ -87,32 +106,86 @@ def _requirements(src: Source) -> str | None:
     df = src.table("stocks")
     if df is None:
         return "no stocks table"
-    return None if (df["requirement"].to_numpy(dtype=float) > 0).any() else "no stock has a requirement"
+    return (
+        None
+        if (df["requirement"].to_numpy(dtype=float) > 0).any()
+        else "no stock has a requirement"
+    )
 
 
 FIGURES: dict[str, FigureSpec] = {
     spec.name: spec
     for spec in (
-        FigureSpec("escalation", escalation_fan, _table("dyads"),
-                   "Escalation index of each dyad over time: median, 50% and 90% bands."),
-        FigureSpec("ladder", rung_shares, _table("channels"),
-                   "Share of runs on each rung of each channel over time."),
-        FigureSpec("red_lines", red_line_risk, _red_lines,
-                   "Probability that each red line is crossed by the horizon, 95% Wilson intervals."),
-        FigureSpec("red_line_timing", red_line_timing, _red_line_steps,
-                   "Cumulative probability that each red line has been crossed, by date."),
-        FigureSpec("arms_flows", arms_flows, _flows,
-                   "Munitions sent and received per step by each actor."),
-        FigureSpec("stocks", stocks, _table("stocks"),
-                   "Munitions on hand per actor and stock, with the median requirement."),
-        FigureSpec("readiness", readiness, _requirements,
-                   "Readiness (stock ÷ requirement) per actor and stock."),
-        FigureSpec("front", front, _table("fronts"),
-                   "Territory and battlefield balance of each front."),
-        FigureSpec("approval", approval, _table("actors", "approval"),
-                   "Domestic approval of each actor."),
-        FigureSpec("crisis_map", crisis_map, _table("dyads"),
-                   "Who presses whom at the horizon, and where the arms go."),
+        FigureSpec(
+            "overview",
+            overview,
+            _glance,
+            "At a glance: the key dyad's escalation, the ladder its red line watches, red-line "
+            "risk and the front.",
+        ),
+        FigureSpec(
+            "escalation",
+            escalation_fan,
+            _table("dyads"),
+            "Escalation index of each dyad over time: median, 50% and 90% bands.",
+        ),
+        FigureSpec(
+            "ladder",
+            rung_shares,
+            _table("channels"),
+            "Share of runs on each rung of each channel over time.",
+        ),
+        FigureSpec(
+            "red_lines",
+            red_line_risk,
+            _red_lines,
+            "Probability that each red line is crossed by the horizon, 95% Wilson intervals.",
+        ),
+        FigureSpec(
+            "red_line_timing",
+            red_line_timing,
+            _red_line_steps,
+            "Cumulative probability that each red line has been crossed, by date.",
+        ),
+        FigureSpec(
+            "arms_flows", arms_flows, _flows, "Munitions sent and received per step by each actor."
+        ),
+        FigureSpec(
+            "stocks",
+            stocks,
+            _table("stocks"),
+            "Munitions on hand per actor and stock, with the median requirement.",
+        ),
+        FigureSpec(
+            "readiness",
+            readiness,
+            _requirements,
+            "Readiness (stock ÷ requirement) per actor and stock.",
+        ),
+        FigureSpec(
+            "front", front, _table("fronts"), "Territory and battlefield balance of each front."
+        ),
+        FigureSpec(
+            "approval", approval, _table("actors", "approval"), "Domestic approval of each actor."
+        ),
+        FigureSpec(
+            "crisis_map",
+            crisis_map,
+            _table("dyads"),
+            "Who presses whom at the horizon, and where the arms go.",
+        ),
+        FigureSpec(
+            "counterfactual",
+            counterfactual_effects,
+            _comparison,
+            "Paired differences between the arms of the counterfactual, 95% intervals.",
+        ),
+        FigureSpec(
+            "sensitivity",
+            sensitivity_indices,
+            _indices,
+            "Sensitivity indices of each target to the uncertain parameters.",
+        ),
     )
 }
 
@@ -150,14 +223,17 @@ __all__ = [
     "approval",
     "arms_flows",
     "available",
+    "counterfactual_effects",
     "crisis_map",
     "draw",
     "escalation_fan",
     "front",
+    "overview",
     "readiness",
     "red_line_risk",
     "red_line_timing",
     "rung_shares",
+    "sensitivity_indices",
     "stocks",
     "supported",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.paths import Paths, arms_of, paths
-from sim.analysis.style import arm_color, date_axis, draw_fan, panels, styled
+from sim.analysis.style import arm_color, compact_numbers, date_axis, draw_fan, panels, styled
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -30,6 +30,7 @@ class Panel:
         series: ``(arm, steps × runs array)`` pairs; arm ``""`` when there are no arms.
         reference: A horizontal reference line (``(y, label)``), e.g. readiness 1.
         percent: Show the y axis as a percentage of 1.
+        ylim: Fixed y limits (a bounded scale such as escalation 0–10), else automatic.
     """
 
     title: str
@@ -37,6 +38,7 @@ class Panel:
     series: list[tuple[str, np.ndarray]] = field(default_factory=list)
     reference: tuple[float, str] | None = None
     percent: bool = False
+    ylim: tuple[float, float] | None = None
 
 
 def entity_series(
@@ -67,8 +69,12 @@ def fan_figure(
     *,
     title: str,
     samples: int = 5,
+    note: str = "",
 ) -> Figure:
-    """Draw ``panel_list`` on one figure, fans over ``x`` (dates or steps)."""
+    """Draw ``panel_list`` on one figure, fans over ``x`` (dates or steps).
+
+    ``note`` is a line of small print under the figure (what was left out, and why).
+    """
     with styled():
         fig, axes = panels(len(panel_list), title=title)
         arm_names: list[str] = []
@@ -94,23 +100,44 @@ def fan_figure(
             ax.set_title(panel.title)
             ax.set_ylabel(panel.ylabel)
             date_axis(ax, x)
+            if panel.ylim is not None:
+                ax.set_ylim(*panel.ylim)
             if panel.percent:
                 from matplotlib.ticker import PercentFormatter
 
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            else:
+                compact_numbers(ax)
         if axes:
-            _legend(fig, axes[0], several=len(arm_names) > 1)
+            _legend(fig, axes[0], several=len(arm_names) > 1, note=note)
     return fig
 
 
-def _legend(fig: Figure, ax, *, several: bool) -> None:
-    """One legend for the figure: the bands (and arms) as drawn in the first panel."""
+def _legend(fig: Figure, ax, *, several: bool, note: str = "") -> None:
+    """One legend for the figure: the bands (and arms) as drawn in the first panel.
+
+    ``note`` heads the legend in small print.
+    """
     handles, labels = ax.get_legend_handles_labels()
     if not several:
-        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True)]
+        keep = list(zip(handles, labels, strict=True))
     else:
         # Per arm, the median line names the arm; the bands read the same in every colour.
-        keep = [(h, lab.removesuffix(": median")) for h, lab in zip(handles, labels, strict=True)
-                if lab.endswith(": median") or not lab.count(": ")]
+        keep = [
+            (h, lab.removesuffix(": median"))
+            for h, lab in zip(handles, labels, strict=True)
+            if lab.endswith(": median") or not lab.count(": ")
+        ]
     if keep:
-        fig.legend(*zip(*keep, strict=True), loc="outside lower center", ncols=min(len(keep), 6))
+        import textwrap
+
+        title = textwrap.fill(note, int(fig.get_size_inches()[0] * 14)) if note else None
+        leg = fig.legend(
+            *zip(*keep, strict=True),
+            loc="outside lower center",
+            ncols=min(len(keep), 6),
+            title=title,
+            title_fontsize=7,
+        )
+        if note:
+            leg.get_title().set_color("0.35")

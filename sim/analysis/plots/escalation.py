@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 ESCALATION_LABEL = "escalation index (0–10)"
 
 
-def dyad_paths(src: Source) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[str, np.ndarray]]]]:
+def dyad_paths(
+    src: Source,
+) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[str, np.ndarray]]]]:
     """Each dyad's escalation index, ``max(E_ij, E_ji)``, as steps × runs arrays per arm.
 
     Returns:
@@ -41,39 +43,69 @@ def dyad_paths(src: Source) -> tuple[np.ndarray, np.ndarray, dict[str, list[tupl
         merged[k] = a if k not in merged else np.fmax(merged[k], a)
     out: dict[str, list[tuple[str, np.ndarray]]] = {}
     arm_order = {a: i for i, a in enumerate(arms)}
-    for (dyad, arm), a in sorted(merged.items(), key=lambda kv: (kv[0][0], arm_order.get(kv[0][1], 0))):
+    for (dyad, arm), a in sorted(
+        merged.items(), key=lambda kv: (kv[0][0], arm_order.get(kv[0][1], 0))
+    ):
         out.setdefault(dyad, []).append((arm, a))
     return grid.steps, grid.runs, out
 
 
-def escalation_fan(
-    results: Any, *, dyads: list[str] | None = None, samples: int = 5
-) -> Figure:
+def red_line_dyads(scenario: Any) -> list[str]:
+    """Dyads the scenario's red lines are about (owner and watched actor), in document order."""
+    out: list[str] = []
+    for rl in getattr(scenario, "red_lines", {}).values():
+        key = dyad_key(rl.owner, rl.watch.channel.split(".", 1)[0])
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int = 5) -> Figure:
     """Escalation fan chart per dyad: median, 50 % and 90 % bands, a few faint sample runs.
 
     The dyad index is the larger of the two directed indices (model.md §4), so one panel shows
-    how hot the relation is whoever drives it. Panels are ordered from the hottest dyad (highest
-    median at any step) to the coolest.
+    how hot the relation is whoever drives it. By default the dyads of the scenario's red lines
+    come first, then the others from the hottest (highest median at any step) to the coolest;
+    dyads that never move in any run are named in a note instead of drawn.
 
     Args:
         results: A ``Results`` or a mapping with a ``dyads`` table.
-        dyads: Dyad keys to show (``"ROK-RUS"``, either order); all by default.
+        dyads: Dyad keys to show (``"ROK-RUS"``, either order), in this order; all by default.
         samples: Faint individual runs per panel (none when arms overlay).
     """
     src = as_source(results)
     steps, runs, by_dyad = dyad_paths(src)
+    note = ""
     if dyads is not None:
         wanted = [dyad_key(*d.split("-", 1)) for d in dyads]
         missing = [d for d in wanted if d not in by_dyad]
         if missing:
-            raise LookupError(f"no dyad {', '.join(missing)}; the results have {', '.join(by_dyad)}")
+            raise LookupError(
+                f"no dyad {', '.join(missing)}; the results have {', '.join(by_dyad)}"
+            )
         by_dyad = {d: by_dyad[d] for d in wanted}
     else:
-        heat = {d: max(np.nanmax(np.nan_to_num(np.nanmedian(a, axis=1), nan=-1)) for _, a in s)
-                for d, s in by_dyad.items()}
-        by_dyad = dict(sorted(by_dyad.items(), key=lambda kv: (-heat[kv[0]], kv[0])))
+        first = [d for d in red_line_dyads(src.scenario) if d in by_dyad]
+        heat = {
+            d: max(np.nanmax(np.nan_to_num(np.nanmedian(a, axis=1), nan=-1)) for _, a in s)
+            for d, s in by_dyad.items()
+        }
+        order = sorted(
+            by_dyad,
+            key=lambda d: (d not in first, first.index(d) if d in first else 0, -heat[d], d),
+        )
+        flat = {d: _constant(by_dyad[d]) for d in order}
+        moving = [d for d in order if flat[d] is None]
+        if moving and len(moving) < len(order):
+            still = [f"{d.replace('-', ' – ')} ({flat[d]:g})" for d in order if d not in moving]
+            note = "Constant in every run: " + ", ".join(still)
+            order = moving
+        by_dyad = {d: by_dyad[d] for d in order}
+    low = min(0.0, *(float(np.nanmin(a)) for s in by_dyad.values() for _, a in s))
     panel_list = [
-        Panel(title=d.replace("-", " – "), ylabel=ESCALATION_LABEL, series=s)
+        Panel(
+            title=d.replace("-", " – "), ylabel=ESCALATION_LABEL, series=s, ylim=(low - 0.3, 10.3)
+        )
         for d, s in by_dyad.items()
     ]
     return fan_figure(
@@ -82,7 +114,16 @@ def escalation_fan(
         runs,
         title=f"Escalation by dyad — {src.title}",
         samples=samples,
+        note=note,
     )
+
+
+def _constant(series: list[tuple[str, np.ndarray]]) -> float | None:
+    """The value of a dyad that never moves (every run, step and arm), else ``None``."""
+    values = np.concatenate([a[~np.isnan(a)] for _, a in series])
+    if values.size and values.min() == values.max():
+        return float(values[0])
+    return None
 
 
 def _ladder_rungs(src: Source, ref: str, df) -> tuple[bool, list[str] | None]:
@@ -105,15 +146,14 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
 
     Each panel is one channel (``ACTOR.channel``, per arm when arms ran): stacked areas from the
     lowest rung at the bottom to the highest at the top, coloured from pale to dark red, so the
-    climb of an ensemble up the ladder reads as the dark layers thickening. A continuous
-    channel is drawn as a fan of its level instead.
+    climb of an ensemble up the ladder reads as the dark layers thickening. Channels on the same
+    ladder share colours, and its legend stands beside the first of them. A continuous channel
+    is drawn as a fan of its level instead.
 
     Args:
         results: A ``Results`` or a mapping with a ``channels`` table.
         channels: Channel refs (``"ROK.arm_ukraine"``) to show; all by default.
     """
-    import matplotlib as mpl
-
     src = as_source(results)
     df = src.table("channels")
     if df is None:
@@ -122,23 +162,19 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
     by = ["actor", "channel", "target"]
     grid = paths(df, [*by, "arm"] if arms else by)
     rung = df["rung"].to_numpy(dtype=float)
-    id_of: dict[tuple, dict[int, str]] = {}
-    if "rung_id" in df:
-        first = df.drop_duplicates(["actor", "channel", "rung"])
-        for a, c, r, i in first[["actor", "channel", "rung", "rung_id"]].itertuples(index=False):
-            if isinstance(i, str) and i:
-                id_of.setdefault((str(a), str(c)), {})[int(r)] = i
     keys = list(grid.groups)
     if channels is not None:
         known = {f"{k[0]}.{k[1]}" for k in keys}
         missing = [c for c in channels if c not in known]
         if missing:
-            raise LookupError(f"no channel {', '.join(missing)}; the results have {', '.join(sorted(known))}")
+            raise LookupError(
+                f"no channel {', '.join(missing)}; the results have {', '.join(sorted(known))}"
+            )
         keys = [k for k in keys if f"{k[0]}.{k[1]}" in channels]
     x = src.dates(grid.steps)
-    cmap = mpl.colormaps[LADDER_CMAP]
     with styled():
         fig, axes = panels(len(keys), title=f"Rungs over time — {src.title}", columns=2)
+        legends: set[tuple[str, ...]] = set()
         for ax, key in zip(axes, keys, strict=True):
             actor, channel, target = (str(k) for k in key[:3])
             ref = f"{actor}.{channel}"
@@ -151,21 +187,54 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
                 draw_fan(ax, x, arr, samples=3, runs=grid.runs)
                 ax.set_ylabel("level")
                 continue
-            present = ~np.isnan(arr)
-            n = present.sum(axis=1)
-            top = int(np.nanmax(arr)) if present.any() else 0
+            top = int(np.nanmax(arr)) if (~np.isnan(arr)).any() else 0
             count = len(rung_ids) if rung_ids else top + 1
-            names = rung_ids or [id_of.get((actor, channel), {}).get(k, str(k)) for k in range(count)]
-            shares = np.stack([(arr == k).sum(axis=1) for k in range(count)]) / np.maximum(n, 1)
-            colors = [cmap(0.08 + 0.87 * k / max(count - 1, 1)) for k in range(count)]
-            ax.stackplot(x, shares, labels=names, colors=colors, lw=0.3, edgecolor="white")
-            ax.set_ylim(0, 1)
-            ax.set_ylabel("share of runs")
-            from matplotlib.ticker import PercentFormatter
-
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            ax.set_xlim(x[0], x[-1])
-            handles, labels = ax.get_legend_handles_labels()
-            ax.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5),
-                      fontsize=7, title="rung", title_fontsize=7)
+            names = rung_ids or rung_names(df, grid.groups[key], count)
+            draw_shares(ax, x, arr, names)
+            if tuple(names) in legends:  # one legend per ladder, beside its first panel
+                continue
+            legends.add(tuple(names))
+            rung_legend(ax)
     return fig
+
+
+def draw_shares(ax, x: np.ndarray, arr: np.ndarray, names: list[str]) -> None:
+    """Stacked areas: the share of runs on each rung (``arr`` is steps × runs of rung indices)."""
+    import matplotlib as mpl
+    from matplotlib.ticker import PercentFormatter
+
+    cmap = mpl.colormaps[LADDER_CMAP]
+    count = len(names)
+    n = (~np.isnan(arr)).sum(axis=1)
+    shares = np.stack([(arr == k).sum(axis=1) for k in range(count)]) / np.maximum(n, 1)
+    colors = [cmap(0.08 + 0.87 * k / max(count - 1, 1)) for k in range(count)]
+    ax.stackplot(x, shares, labels=names, colors=colors, lw=0)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of runs")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlim(x[0], x[-1])
+
+
+def rung_legend(ax) -> None:
+    """The rungs, highest on top as in the stack, beside the axes."""
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles[::-1],
+        labels[::-1],
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        fontsize=7,
+        title="rung",
+        title_fontsize=7,
+    )
+
+
+def rung_names(df, positions: np.ndarray, count: int) -> list[str]:
+    """Rung ids from the table (no scenario at hand): the id recorded with each rung index."""
+    names = [str(k) for k in range(count)]
+    if "rung_id" in df:
+        sub = df.iloc[positions][["rung", "rung_id"]].drop_duplicates("rung")
+        for r, i in sub.itertuples(index=False):
+            if isinstance(i, str) and i and 0 <= int(r) < count:
+                names[int(r)] = i
+    return names

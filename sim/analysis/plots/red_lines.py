@@ -17,7 +17,6 @@ from sim.analysis.style import arm_color, date_axis, panels, styled
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from sim.analysis.source import Source
 
 _CROSSED = re.compile(r"^red_line\.(?P<id>[A-Za-z][A-Za-z0-9_]*)\.crossed$")
 
@@ -87,37 +86,59 @@ def red_line_risk(results: Any) -> Figure:
         raise LookupError("the results have no red lines")
     lines = list(dict.fromkeys(r.red_line for r in rows))
     arms = list(dict.fromkeys(r.arm for r in rows))
-    width = 0.8 / len(arms)
-    horizon = src.horizon
     with styled():
         fig, (ax,) = panels(1, title=f"Red-line risk — {src.title}")
         fig.set_size_inches(max(5.0, 1.2 * len(lines) * max(1, len(arms) / 2) + 2.0), 3.6)
-        for i, arm in enumerate(arms):
-            sel = [r for r in rows if r.arm == arm]
-            xs = np.arange(len(lines)) + (i - (len(arms) - 1) / 2) * width
-            p = np.array([r.p for r in sel])
-            low = np.array([r.low for r in sel])
-            high = np.array([r.high for r in sel])
-            ax.bar(xs, p, width * 0.9, color=arm_color(i), alpha=0.8, label=arm or "P(crossed)")
-            ax.errorbar(xs, p, yerr=[p - low, high - p], fmt="none", ecolor="0.15", capsize=3,
-                        lw=1.0, label=f"_95% interval {arm}")
-            for x, r in zip(xs, sel, strict=True):
-                ax.annotate(f"{r.p:.0%}", (x, r.high), xytext=(0, 2), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(np.arange(len(lines)), lines)
-        ax.set_xlabel("red line")
-        by = f"by step {horizon}" if horizon is not None else "by the horizon"
-        ax.set_ylabel(f"P(crossed {by})")
-        ax.set_ylim(0, min(1.05, max(0.1, max(r.high for r in rows) * 1.2)))
-        from matplotlib.ticker import PercentFormatter
-
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.grid(axis="x", visible=False)
-        if len(arms) > 1:
-            ax.legend(title="arm", loc="upper left")
-        ax.text(0.99, 0.98, "bars: 95% Wilson intervals", transform=ax.transAxes,
-                ha="right", va="top", fontsize=7, color="0.3")
+        draw_risk(ax, rows, src.horizon)
     return fig
+
+
+def draw_risk(ax, rows: list[Risk], horizon: int | None) -> None:
+    """Bars of P(crossed) per red line (side by side per arm) with 95 % Wilson error bars."""
+    from matplotlib.ticker import FixedLocator, PercentFormatter
+
+    lines = list(dict.fromkeys(r.red_line for r in rows))
+    arms = list(dict.fromkeys(r.arm for r in rows))
+    width = 0.8 / len(arms)
+    for i, arm in enumerate(arms):
+        sel = [r for r in rows if r.arm == arm]
+        xs = np.arange(len(lines)) + (i - (len(arms) - 1) / 2) * width
+        p = np.array([r.p for r in sel])
+        low = np.array([r.low for r in sel])
+        high = np.array([r.high for r in sel])
+        ax.bar(xs, p, width * 0.9, color=arm_color(i), alpha=0.8, label=arm or "P(crossed)")
+        ax.errorbar(
+            xs,
+            p,
+            yerr=[p - low, high - p],
+            fmt="none",
+            ecolor="0.15",
+            capsize=3,
+            lw=1.0,
+            label=f"_95% interval {arm}",
+        )
+        for x, r in zip(xs, sel, strict=True):
+            ax.annotate(
+                f"{r.p:.0%}",
+                (x, r.high),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
+    ax.set_xticks(np.arange(len(lines)), lines)
+    ax.set_xlabel("red line (error bars: 95% Wilson intervals)")
+    by = f"by step {horizon}" if horizon is not None else "by the horizon"
+    ax.set_ylabel(f"P(crossed {by})")
+    top = max(0.1, max(r.high for r in rows) * 1.12)
+    ax.set_ylim(0, top)
+    ticks = ax.get_yticks()
+    ax.yaxis.set_major_locator(FixedLocator([t for t in ticks if 0 <= t <= min(1.0, top)]))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="x", visible=False)
+    if len(arms) > 1:
+        ax.legend(title="arm", loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def crossing_curves(results: Any) -> dict[tuple[str, str], pd.DataFrame]:
@@ -178,10 +199,24 @@ def red_line_timing(results: Any) -> Figure:
                 c = curves[(rl, arm)]
                 x = src.dates(c["step"].to_numpy())
                 color = arm_color(i)
-                ax.fill_between(x, c["low"], c["high"], step="post", color=color, alpha=0.2,
-                                lw=0, label=f"{arm + ': ' if arm else ''}95% interval")
-                ax.step(x, c["p"], where="post", color=color, lw=1.6,
-                        label=f"{arm + ': ' if arm else ''}P(crossed by date)")
+                ax.fill_between(
+                    x,
+                    c["low"],
+                    c["high"],
+                    step="post",
+                    color=color,
+                    alpha=0.2,
+                    lw=0,
+                    label=f"{arm + ': ' if arm else ''}95% interval",
+                )
+                ax.step(
+                    x,
+                    c["p"],
+                    where="post",
+                    color=color,
+                    lw=1.6,
+                    label=f"{arm + ': ' if arm else ''}P(crossed by date)",
+                )
             ax.set_title(rl)
             ax.set_ylabel("P(crossed by date)")
             ax.set_ylim(0, None)

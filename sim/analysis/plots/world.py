@@ -56,8 +56,13 @@ def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     if not panel_list:
         raise LookupError("no actor sends or receives munitions in these results")
     panel_list.sort(key=lambda p: p.title)
-    return fan_figure(panel_list, src.dates(grid.steps), grid.runs,
-                      title=f"Arms flows ({FANS}) — {src.title}", samples=samples)
+    return fan_figure(
+        panel_list,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"Arms flows ({FANS}) — {src.title}",
+        samples=samples,
+    )
 
 
 def stocks(results: Any, *, samples: int = 5) -> Figure:
@@ -73,13 +78,22 @@ def stocks(results: Any, *, samples: int = 5) -> Figure:
         req = np.nanmedian(np.concatenate([a for _, a in required[key]], axis=1))
         actor, stock = key
         panel_list.append(
-            Panel(f"{actor} {stock}", f"{stock} on hand", s,
-                  reference=(float(req), "median requirement") if req > 0 else None)
+            Panel(
+                f"{actor} {stock}",
+                f"{stock} on hand",
+                s,
+                reference=(float(req), "median requirement") if req > 0 else None,
+            )
         )
     if not panel_list:
         raise LookupError("no actor holds munitions in these results")
-    return fan_figure(panel_list, src.dates(grid.steps), grid.runs,
-                      title=f"Stocks ({FANS}) — {src.title}", samples=samples)
+    return fan_figure(
+        panel_list,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"Stocks ({FANS}) — {src.title}",
+        samples=samples,
+    )
 
 
 def readiness(results: Any, *, samples: int = 5) -> Figure:
@@ -95,11 +109,18 @@ def readiness(results: Any, *, samples: int = 5) -> Figure:
         raise LookupError("no stock has a requirement in these results")
     grid, series = entity_series(df, ["actor", "stock"], "readiness")
     panel_list = [
-        Panel(f"{actor} {stock}", "readiness (stock ÷ requirement)", s, reference=(1.0, "requirement"))
+        Panel(
+            f"{actor} {stock}", "readiness (stock ÷ requirement)", s, reference=(1.0, "requirement")
+        )
         for (actor, stock), s in series.items()
     ]
-    return fan_figure(panel_list, src.dates(grid.steps), grid.runs,
-                      title=f"Readiness ({FANS}) — {src.title}", samples=samples)
+    return fan_figure(
+        panel_list,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"Readiness ({FANS}) — {src.title}",
+        samples=samples,
+    )
 
 
 def front(results: Any, *, samples: int = 5) -> Figure:
@@ -124,12 +145,29 @@ def front(results: Any, *, samples: int = 5) -> Figure:
     panel_list = []
     for (name,) in territory:
         side = sides[name]
-        panel_list.append(Panel(f"{name}: territory", f"territory gained by {side} (km²)",
-                                territory[(name,)], reference=(0.0, "start")))
-        panel_list.append(Panel(f"{name}: balance", f"balance, ln strength ratio ({side} > 0)",
-                                balance[(name,)], reference=(0.0, "parity")))
-    return fan_figure(panel_list, src.dates(grid.steps), grid.runs,
-                      title=f"The front ({FANS}) — {src.title}", samples=samples)
+        panel_list.append(
+            Panel(
+                f"{name}: territory",
+                f"territory gained by {side} (km²)",
+                territory[(name,)],
+                reference=(0.0, "start"),
+            )
+        )
+        panel_list.append(
+            Panel(
+                f"{name}: balance",
+                f"balance, ln strength ratio ({side} > 0)",
+                balance[(name,)],
+                reference=(0.0, "parity"),
+            )
+        )
+    return fan_figure(
+        panel_list,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"The front ({FANS}) — {src.title}",
+        samples=samples,
+    )
 
 
 def approval(results: Any, *, samples: int = 5) -> Figure:
@@ -143,5 +181,10 @@ def approval(results: Any, *, samples: int = 5) -> Figure:
     grid, series = entity_series(df, ["actor"], "approval")
     moving = {k: s for k, s in series.items() if _varies(s)} or series
     panel_list = [Panel(str(actor), "approval", s, percent=True) for (actor,), s in moving.items()]
-    return fan_figure(panel_list, src.dates(grid.steps), grid.runs,
-                      title=f"Approval ({FANS}) — {src.title}", samples=samples)
+    return fan_figure(
+        panel_list,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"Approval ({FANS}) — {src.title}",
+        samples=samples,
+    )

@@ -37,7 +37,11 @@ class Edge:
 
 
 def edges(results: Any, arm: str | None = None) -> list[Edge]:
-    """Directed edges of the crisis map, for one arm (or the whole result without arms)."""
+    """Directed edges of the crisis map, for one arm (or the whole result without arms).
+
+    An edge is a pair (actor → target) with at least one channel; without a channels table,
+    a pair whose median escalation at the horizon is above 0.
+    """
     src = as_source(results)
     dyads = src.table("dyads")
     if dyads is None:
@@ -48,12 +52,18 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
     med = last.groupby(["actor", "target"], observed=True)["escalation"].median()
     flows = pd.Series(dtype=float)
     channels = src.table("channels")
-    if channels is not None and "flow" in channels:
+    if channels is not None:
         if arm is not None:
             channels = channels[channels["arm"].astype(str) == arm]
-        n = channels["run"].nunique() * channels["step"].nunique()
-        flows = channels.groupby(["actor", "target"], observed=True)["flow"].sum() / max(n, 1)
-    keys = sorted({*med.index, *flows.index}, key=lambda k: (str(k[0]), str(k[1])))
+        pairs = channels.groupby(["actor", "target"], observed=True).size().index
+        if "flow" in channels:
+            n = channels["run"].nunique() * channels["step"].nunique()
+            by_pair = channels.groupby(["actor", "target"], observed=True)["flow"].sum()
+            flows = by_pair / max(n, 1)
+        keys = list(pairs)  # who acts on whom: the channels, not every pair of actors
+    else:
+        keys = [k for k, v in med.items() if v > 0]
+    keys = sorted(keys, key=lambda k: (str(k[0]), str(k[1])))
     return [
         Edge(str(a), str(t), float(med.get((a, t), np.nan)), float(flows.get((a, t), 0.0)))
         for a, t in keys
@@ -96,13 +106,30 @@ def crisis_map(results: Any) -> Figure:
                 MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (d["flow"] / top_flow if top_flow else 0.0)
                 for *_, d in es
             ]
-            nx.draw_networkx_nodes(g, pos, ax=ax, node_color="#f4f4f4", edgecolors="0.25",
-                                   node_size=1100, linewidths=1.0)
+            nx.draw_networkx_nodes(
+                g,
+                pos,
+                ax=ax,
+                node_color="#f4f4f4",
+                edgecolors="0.25",
+                node_size=1100,
+                linewidths=1.0,
+            )
             nx.draw_networkx_labels(g, pos, ax=ax, font_size=9, font_weight="bold")
             nx.draw_networkx_edges(
-                g, pos, ax=ax, edgelist=[(u, v) for u, v, _ in es], edge_color=colors,
-                edge_cmap=_cmap(), edge_vmin=0.0, edge_vmax=10.0, width=widths, arrows=True,
-                arrowsize=14, node_size=1100, connectionstyle="arc3,rad=0.12",
+                g,
+                pos,
+                ax=ax,
+                edgelist=[(u, v) for u, v, _ in es],
+                edge_color=colors,
+                edge_cmap=_cmap(),
+                edge_vmin=0.0,
+                edge_vmax=10.0,
+                width=widths,
+                arrows=True,
+                arrowsize=14,
+                node_size=1100,
+                connectionstyle="arc3,rad=0.12",
             )
             ax.set_title(arm if arm is not None else "median escalation and arms flow")
             ax.set_axis_off()
@@ -113,10 +140,18 @@ def crisis_map(results: Any) -> Figure:
         bar.set_label("median escalation at the horizon (0–10)")
         if top_flow > 0:
             unit = src.step_unit
-            key = [Line2D([], [], color="0.4", lw=MAX_WIDTH, label=f"{top_flow:,.0f} per {unit}"),
-                   Line2D([], [], color="0.4", lw=MIN_WIDTH, label="no arms flow")]
-            axes[0].legend(handles=key, title="mean arms flow", loc="lower left",
-                           bbox_to_anchor=(0.0, -0.08), fontsize=7, title_fontsize=7)
+            key = [
+                Line2D([], [], color="0.4", lw=MAX_WIDTH, label=f"{top_flow:,.0f} per {unit}"),
+                Line2D([], [], color="0.4", lw=MIN_WIDTH, label="no arms flow"),
+            ]
+            axes[0].legend(
+                handles=key,
+                title="mean arms flow",
+                loc="lower left",
+                bbox_to_anchor=(0.0, -0.08),
+                fontsize=7,
+                title_fontsize=7,
+            )
     return fig
 
 

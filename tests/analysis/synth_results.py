@@ -30,7 +30,11 @@ SCENARIO = {
         "AAA": {
             "stocks": {"shell": {"initial": 1.0e6, "requirement": 5.0e5}},
             "channels": {
-                "arm_ccc": {"ladder": "supply", "target": "CCC", "flows": {"shell": [0.0, 1e4, 2e4, 3e4]}},
+                "arm_ccc": {
+                    "ladder": "supply",
+                    "target": "CCC",
+                    "flows": {"shell": [0.0, 1e4, 2e4, 3e4]},
+                },
                 "build": {"ladder": "level", "target": "BBB"},
             },
         },
@@ -55,8 +59,11 @@ SCENARIO = {
 
 # directed (actor, target) pairs with an escalation index; the dyads are AAA-BBB and AAA-CCC
 DIRECTED = [("AAA", "BBB"), ("BBB", "AAA"), ("AAA", "CCC")]
-CHANNELS = [("AAA", "arm_ccc", "CCC", "supply"), ("AAA", "build", "BBB", "level"),
-            ("BBB", "answer_aaa", "AAA", "response")]
+CHANNELS = [
+    ("AAA", "arm_ccc", "CCC", "supply"),
+    ("AAA", "build", "BBB", "level"),
+    ("BBB", "answer_aaa", "AAA", "response"),
+]
 
 
 def scenario() -> Scenario:
@@ -75,25 +82,42 @@ def _grid(runs: np.ndarray, steps: np.ndarray, entities: list[tuple]) -> pd.Data
     return pd.DataFrame({"run": r.ravel(), "step": s.ravel(), "_e": e.ravel()})
 
 
-def _walk(rng: np.random.Generator, n_runs: int, n_steps: int, n: int, scale: float,
-          start: float, low: float, high: float, drift: float = 0.0) -> np.ndarray:
+def _walk(
+    rng: np.random.Generator,
+    n_runs: int,
+    n_steps: int,
+    n: int,
+    scale: float,
+    start: float,
+    low: float,
+    high: float,
+    drift: float = 0.0,
+) -> np.ndarray:
     """Random walks, shape (runs, steps, n), clipped to [low, high]."""
     steps = rng.normal(drift, scale, size=(n_runs, n_steps, n))
     steps[:, 0, :] = 0.0
     return np.clip(start + steps.cumsum(axis=1), low, high)
 
 
-def build(runs: int = 60, *, horizon: int = 12, arms: list[str] | None = None,
-          seed: int = 3, with_scenario: bool = True) -> dict[str, object]:
+def build(
+    runs: int = 60,
+    *,
+    horizon: int = 12,
+    arms: list[str] | None = None,
+    seed: int = 3,
+    with_scenario: bool = True,
+) -> dict[str, object]:
     """A result as ``simulate`` (or ``compare``, with ``arms``) would return it."""
     sc = scenario()
     if horizon != sc.time.horizon:
         sc = sc.model_copy(update={"time": sc.time.model_copy(update={"horizon": horizon})})
     steps = np.arange(horizon + 1)
     run_ids = np.arange(runs)
-    dates = (pd.Timestamp("2024-06") + pd.to_timedelta(0, "D"))
-    step_date = np.array([(dates + pd.DateOffset(months=int(s))).to_datetime64() for s in steps],
-                         dtype="datetime64[ns]")
+    dates = pd.Timestamp("2024-06") + pd.to_timedelta(0, "D")
+    step_date = np.array(
+        [(dates + pd.DateOffset(months=int(s))).to_datetime64() for s in steps],
+        dtype="datetime64[ns]",
+    )
     tables: dict[str, list[pd.DataFrame]] = {}
     for i, arm in enumerate(arms or [None]):
         # Paired arms: the same noise, shifted by the arm (as common random numbers would be).
@@ -110,6 +134,18 @@ def build(runs: int = 60, *, horizon: int = 12, arms: list[str] | None = None,
         if arms:
             df["arm"] = pd.Categorical(df["arm"], categories=arms)
         out[name] = df
+    if arms:
+        from sim.analysis.estimands import contrast
+
+        out["counterfactual"] = contrast(
+            out["outcomes"],
+            arms,
+            arms[-1],
+            [
+                ("red_line.bbb_weapons.crossed", f"P(bbb_weapons crossed by step {horizon})"),
+                ("front.east.territory", f"east territory at step {horizon} (km²)"),
+            ],
+        )
     if with_scenario:
         out["scenario"] = sc
     out["manifest"] = {
@@ -147,8 +183,11 @@ def _arm_tables(rng, run_ids, steps, step_date, shift) -> dict[str, pd.DataFrame
     lv = level.ravel()
     rung = np.where(ladder == "level", lv * 3.0, np.floor(lv + 0.5).clip(0, 3))
     c["rung"] = rung
-    names = np.where(ladder == "supply", np.array(SUPPLY, dtype=object)[rung.astype(int).clip(0, 3)],
-                     np.array(RESPONSE, dtype=object)[rung.astype(int).clip(0, 3)])
+    names = np.where(
+        ladder == "supply",
+        np.array(SUPPLY, dtype=object)[rung.astype(int).clip(0, 3)],
+        np.array(RESPONSE, dtype=object)[rung.astype(int).clip(0, 3)],
+    )
     c["rung_id"] = np.where(ladder == "level", "", names)
     c["e"] = np.where(ladder == "supply", 2.0 * rung, 3.0 * rung)
     c["flow"] = np.where(ladder == "supply", 1e4 * rung, 0.0)
@@ -170,7 +209,7 @@ def _arm_tables(rng, run_ids, steps, step_date, shift) -> dict[str, pd.DataFrame
     s["date"] = step_date[s["step"]]
     s["actor"] = [holders[k][0] for k in s["_e"]]
     s["stock"] = "shell"
-    sent = (1e4 * rung.reshape(R, T, len(CHANNELS))[:, :, 0])  # AAA.arm_ccc flow
+    sent = 1e4 * rung.reshape(R, T, len(CHANNELS))[:, :, 0]  # AAA.arm_ccc flow
     lvl = _walk(rng, R, T, 2, 2e4, 8e5, 0.0, 2e6)
     s["level"] = lvl.ravel()
     s["production"] = 1e4
@@ -203,22 +242,45 @@ def _arm_tables(rng, run_ids, steps, step_date, shift) -> dict[str, pd.DataFrame
             now = chan_rung[r, t]
             if now != prev:
                 verb = "raises" if now > prev else "lowers"
-                rows.append((r, t, step_date[t], "rung", "AAA", "CCC", "arm_ccc",
-                             f"AAA {verb} arm_ccc→CCC to {SUPPLY[int(now)]}"))
+                rows.append(
+                    (
+                        r,
+                        t,
+                        step_date[t],
+                        "rung",
+                        "AAA",
+                        "CCC",
+                        "arm_ccc",
+                        f"AAA {verb} arm_ccc→CCC to {SUPPLY[int(now)]}",
+                    )
+                )
                 if now == 3 and prev < 3:
-                    rows.append((r, t, step_date[t], "red_line", "AAA", "BBB", "bbb_weapons",
-                                 "BBB red line bbb_weapons crossed"))
+                    rows.append(
+                        (
+                            r,
+                            t,
+                            step_date[t],
+                            "red_line",
+                            "AAA",
+                            "BBB",
+                            "bbb_weapons",
+                            "BBB red line bbb_weapons crossed",
+                        )
+                    )
             prev = now
-    events = pd.DataFrame(rows, columns=["run", "step", "date", "kind", "actor", "target",
-                                         "subject", "text"])
+    events = pd.DataFrame(
+        rows, columns=["run", "step", "date", "kind", "actor", "target", "subject", "text"]
+    )
     events["date"] = events["date"].astype("datetime64[ns]")
     events = _cat(events, ["kind", "actor", "target", "subject"])
     # params -------------------------------------------------------------------------------
-    params = pd.DataFrame({
-        "run": np.repeat(run_ids, 2),
-        "parameter": np.tile(["actors.AAA.precision", "fronts.east.fire_elasticity"], R),
-        "value": rng.uniform(size=2 * R),
-    })
+    params = pd.DataFrame(
+        {
+            "run": np.repeat(run_ids, 2),
+            "parameter": np.tile(["actors.AAA.precision", "fronts.east.fire_elasticity"], R),
+            "value": rng.uniform(size=2 * R),
+        }
+    )
     params["parameter"] = params["parameter"].astype("category")
     # outcomes -----------------------------------------------------------------------------
     first_cross = np.where((chan_rung >= 3).any(axis=1), (chan_rung >= 3).argmax(axis=1), -1)
@@ -229,7 +291,9 @@ def _arm_tables(rng, run_ids, steps, step_date, shift) -> dict[str, pd.DataFrame
     dyad_cols: dict[str, np.ndarray] = {}
     for k, (x, y) in enumerate(DIRECTED):
         key = dyad_key(x, y)
-        dyad_cols[key] = e3[:, :, k] if key not in dyad_cols else np.maximum(dyad_cols[key], e3[:, :, k])
+        dyad_cols[key] = (
+            e3[:, :, k] if key not in dyad_cols else np.maximum(dyad_cols[key], e3[:, :, k])
+        )
     for key, v in dyad_cols.items():
         out[f"escalation.{key}.max"] = v.max(axis=1)
         out[f"escalation.{key}.final"] = v[:, -1]
@@ -239,5 +303,13 @@ def _arm_tables(rng, run_ids, steps, step_date, shift) -> dict[str, pd.DataFrame
         out[f"actor.{actor}.approval"] = appr[:, -1, j]
     out["actor.AAA.readiness"] = lvl[:, -1, 0] / 5e5
     out["param.actors.AAA.precision"] = params["value"].to_numpy()[0::2]
-    return {"dyads": dyads, "channels": channels, "actors": actors, "stocks": stocks,
-            "fronts": fronts, "events": events, "params": params, "outcomes": out}
+    return {
+        "dyads": dyads,
+        "channels": channels,
+        "actors": actors,
+        "stocks": stocks,
+        "fronts": fronts,
+        "events": events,
+        "params": params,
+        "outcomes": out,
+    }

@@ -1,0 +1,225 @@
+"""``wargame compare`` and ``wargame sensitivity``: decisions under uncertainty.
+
+``compare`` runs every arm of a counterfactual on common random numbers and prints each
+measure per arm with the paired difference; ``sensitivity`` ranks the uncertain parameters by
+their Morris or Sobol indices on chosen outcomes. Both write a results folder like ``run``
+(the comparison's tables have an ``arm`` column; the sensitivity folder adds
+``sensitivity.csv``) and share its options, progress and exit statuses.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from .app import app
+from .run import (
+    ChunkOpt,
+    ForceOpt,
+    FormatOpt,
+    HorizonOpt,
+    OutOpt,
+    QuietOpt,
+    ResumeOpt,
+    RunsOpt,
+    ScenarioArg,
+    SchedulerOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    check_common,
+    check_scenario_file,
+    default_out,
+    drive,
+    make_progress,
+    overrides_of,
+)
+
+
+@app.command("compare")
+def compare_command(
+    scenario: ScenarioArg,
+    counterfactual: Annotated[
+        str | None,
+        typer.Option(
+            "--counterfactual",
+            "-c",
+            metavar="ID",
+            help="The counterfactual to run (optional when the scenario has one).",
+        ),
+    ] = None,
+    runs: RunsOpt = None,
+    seed: SeedOpt = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", metavar="ARM", help="Arm to compare with (default: the last)."),
+    ] = None,
+    horizon: HorizonOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    chunk_size: ChunkOpt = None,
+    resume: ResumeOpt = False,
+    force: ForceOpt = False,
+    record: Annotated[
+        str,
+        typer.Option(
+            "--record",
+            metavar="outcomes|full",
+            help="outcomes: one row per run (enough to compare); full: the per-step tables too.",
+        ),
+    ] = "outcomes",
+    fmt: FormatOpt = "parquet",
+    quiet: QuietOpt = False,
+) -> None:
+    """Compare the arms of a counterfactual on common random numbers.
+
+    Example: wargame compare scenarios/seoul_arms_ukraine.yaml -c rok_weapons_vs_restraint
+    --runs 2000
+    """
+    check_common(
+        runs=runs,
+        horizon=horizon,
+        chunk_size=chunk_size,
+        workers=workers,
+        resume=resume,
+        force=force,
+        scheduler=scheduler,
+        fmt=fmt,
+        record=record,
+    )
+    check_scenario_file(scenario)
+    folder = out if out is not None else default_out(scenario, counterfactual or "compare")
+
+    def action() -> Any:
+        import sim.experiments as ex
+
+        result = ex.compare(
+            scenario,
+            counterfactual,
+            runs,
+            seed,
+            baseline=baseline,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+            record=record,
+            out=folder,
+            resume=resume,
+            force=force,
+            progress=make_progress("compare", quiet),
+            format=fmt,
+            overrides=overrides_of(set_, horizon),
+            command=["wargame", *sys.argv[1:]],
+        )
+        return result, result.render()
+
+    _, text = drive(action, folder)
+    print(text)
+    print()
+    print(f"Results: {folder}  (tables with an 'arm' column)")
+    print(f"  open in Python: sim.open_results({str(folder)!r}).table()")
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    scenario: ScenarioArg,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            metavar="morris|sobol",
+            help="Morris screening (cheap) or Sobol indices (default: the scenario's, else"
+            " morris).",
+        ),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            metavar="N",
+            help="Morris trajectories or Sobol base samples (a power of two).",
+        ),
+    ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="T",
+            help="An outcome to explain, e.g. red_line.rok_missile_tech.crossed (repeatable).",
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="PATH",
+            help="A factor (dotted path of a parameter given as a distribution; repeatable;"
+            " default: all of them).",
+        ),
+    ] = None,
+    seed: SeedOpt = None,
+    horizon: HorizonOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    chunk_size: ChunkOpt = None,
+    resume: ResumeOpt = False,
+    force: ForceOpt = False,
+    fmt: FormatOpt = "parquet",
+    quiet: QuietOpt = False,
+) -> None:
+    """Rank the uncertain parameters by their influence on chosen outcomes.
+
+    Example: wargame sensitivity scenarios/seoul_arms_ukraine.yaml --method morris --samples 20
+    --target red_line.rok_missile_tech.crossed
+    """
+    check_common(
+        horizon=horizon,
+        chunk_size=chunk_size,
+        workers=workers,
+        resume=resume,
+        force=force,
+        scheduler=scheduler,
+        fmt=fmt,
+    )
+    if method is not None and method not in ("morris", "sobol"):
+        from .app import BadInput
+
+        raise BadInput(f"--method: expected morris or sobol, got {method!r}")
+    check_scenario_file(scenario)
+    folder = out if out is not None else default_out(scenario, "sensitivity")
+
+    def action() -> Any:
+        import sim.experiments as ex
+
+        result = ex.sensitivity(
+            scenario,
+            method,
+            samples,
+            target,
+            param,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+            out=folder,
+            resume=resume,
+            force=force,
+            progress=make_progress("sensitivity", quiet),
+            format=fmt,
+            overrides=overrides_of(set_, horizon),
+            command=["wargame", *sys.argv[1:]],
+        )
+        return result, result.render()
+
+    _, text = drive(action, folder)
+    print(text)
+    print()
+    print(f"Results: {folder}")

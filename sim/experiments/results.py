@@ -1,0 +1,204 @@
+"""Results of an ensemble: tables read lazily from a results folder, or held in memory.
+
+``sim.open_results(DIR)`` gives the same object as ``sim.run(..., out=DIR)``. A table is read
+the first time it is asked for (``results.dyads``) and kept; :meth:`Results.dataset` gives the
+pyarrow dataset instead, for a filtered or column-selected scan of a table too large for memory::
+
+    import pyarrow.dataset as ds
+    r = sim.open_results("runs/seoul")
+    late = r.dataset("dyads").to_table(filter=ds.field("step") >= 20).to_pandas()
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import ExperimentError
+from .store import TABLE_ORDER, read_manifest, schema_from_b64
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as pads
+
+    from sim.analysis.estimands import Summary
+
+
+class Results:
+    """The tables of an ensemble, its manifest and its scenario.
+
+    Attributes:
+        path: The results folder, or ``None`` for results held in memory.
+        manifest: What ran (scenario hash, seed, runs, chunks, versions, command line...).
+
+    Tables (``None`` when the scenario has nothing that table records, or the run recorded
+    outcomes only): ``actors``, ``stocks``, ``channels``, ``dyads``, ``fronts``, ``events``,
+    ``params``, ``outcomes``.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        manifest: Mapping[str, Any] | None = None,
+        scenario: Any = None,
+    ):
+        self.path = Path(path) if path is not None else None
+        self._tables: dict[str, pd.DataFrame] = dict(tables or {})
+        if manifest is None and self.path is not None:
+            manifest = read_manifest(self.path)
+        self.manifest: dict[str, Any] = dict(manifest or {})
+        self._scenario = scenario
+
+    # -- what is here --
+
+    @property
+    def names(self) -> list[str]:
+        """The tables this result has, in folder order."""
+        if self.path is None:
+            return list(self._tables)
+        return list(self.manifest.get("tables", {}))
+
+    @property
+    def scenario(self) -> Any:
+        """The resolved scenario as run (read from ``scenario.yaml`` for a folder)."""
+        if self._scenario is None and self.path is not None:
+            file = self.path / "scenario.yaml"
+            if file.is_file():
+                from sim.scenario import load_scenario
+
+                self._scenario = load_scenario(file)
+        return self._scenario
+
+    @property
+    def arms(self) -> list[str]:
+        """The arms of a comparison, in their declared order (empty for a single arm)."""
+        return list(self.manifest.get("arms") or [])
+
+    def dataset(self, name: str) -> pads.Dataset:
+        """The table ``name`` as a lazy pyarrow dataset (only for a results folder)."""
+        import pyarrow.dataset as ds
+
+        if self.path is None:
+            raise ValueError("results held in memory have no dataset; use results.table(name)")
+        info = self.manifest.get("tables", {}).get(name)
+        if info is None:
+            raise KeyError(f"{self.path}: no table {name!r} (has: {', '.join(self.names)})")
+        file = self.path / info["file"]
+        if file.suffix == ".csv":
+            import pyarrow.csv as pacsv
+
+            schema = schema_from_b64(info["arrow_schema"])
+            plain = {f.name: (f.type.value_type if _is_dict(f.type) else f.type) for f in schema}
+            # In CSV an empty field is a missing value: the one thing CSV cannot keep apart
+            # from an empty string.
+            opts = pacsv.ConvertOptions(column_types=plain, strings_can_be_null=True)
+            fmt = ds.CsvFileFormat(convert_options=opts)
+            return ds.dataset(file, format=fmt)
+        # A folder of one file per chunk; files are read in name order, which is run order.
+        return ds.dataset(file, format="parquet")
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table ``name`` as a DataFrame (read once, then kept), or ``None``."""
+        if name in self._tables:
+            return self._tables[name]
+        if self.path is None or name not in self.manifest.get("tables", {}):
+            return None
+        table = self.dataset(name).to_table()
+        info = self.manifest["tables"][name]
+        if info["file"].endswith(".csv"):
+            table = table.cast(schema_from_b64(info["arrow_schema"]))
+        df = table.to_pandas()
+        self._tables[name] = df
+        return df
+
+    # -- the tables, by name --
+
+    @property
+    def actors(self) -> pd.DataFrame | None:
+        return self.table("actors")
+
+    @property
+    def stocks(self) -> pd.DataFrame | None:
+        return self.table("stocks")
+
+    @property
+    def channels(self) -> pd.DataFrame | None:
+        return self.table("channels")
+
+    @property
+    def dyads(self) -> pd.DataFrame | None:
+        return self.table("dyads")
+
+    @property
+    def fronts(self) -> pd.DataFrame | None:
+        return self.table("fronts")
+
+    @property
+    def events(self) -> pd.DataFrame | None:
+        return self.table("events")
+
+    @property
+    def params(self) -> pd.DataFrame | None:
+        return self.table("params")
+
+    @property
+    def outcomes(self) -> pd.DataFrame | None:
+        return self.table("outcomes")
+
+    # -- estimands --
+
+    def summary(self) -> Summary:
+        """The key estimands with their intervals (see :mod:`sim.analysis.estimands`)."""
+        from sim.analysis.estimands import summarize
+
+        return summarize(self)
+
+    def __repr__(self) -> str:
+        where = str(self.path) if self.path is not None else "in memory"
+        runs = self.manifest.get("runs", "?")
+        return f"<Results {self.manifest.get('scenario_id', '?')}: {runs} runs, {where}>"
+
+
+def _is_dict(t: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(t)
+
+
+def open_results(path: str | os.PathLike) -> Results:
+    """Open a finished results folder (tables are read lazily, when asked for).
+
+    Raises:
+        ExperimentError: when ``path`` is not a results folder, or has not finished (the
+            message says how to resume it).
+    """
+    p = Path(path)
+    manifest = read_manifest(p)
+    status = manifest.get("status")
+    if status != "complete":
+        done = sum(1 for c in manifest.get("chunks", []) if c.get("status") == "done")
+        total = len(manifest.get("chunks", []))
+        raise ExperimentError(
+            f"{p}: the ensemble has not finished (status {status}, about {done} of {total}"
+            " chunks done); finish it with the same command and --resume"
+        )
+    missing = [n for n, t in manifest.get("tables", {}).items() if not (p / t["file"]).exists()]
+    if missing:
+        raise ExperimentError(f"{p}: tables missing from the folder: {', '.join(missing)}")
+    if manifest.get("kind") == "compare":
+        from .counterfactual import Comparison
+
+        return Comparison.from_folder(p, manifest)
+    if manifest.get("kind") == "sensitivity":
+        from .sensitivity import SensitivityResult
+
+        return SensitivityResult.from_folder(p, manifest)
+    return Results(p, manifest=manifest)
+
+
+__all__ = ["TABLE_ORDER", "Results", "open_results"]

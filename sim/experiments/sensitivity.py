@@ -1,0 +1,491 @@
+"""Global sensitivity analysis: which uncertain inputs move the outcomes that matter.
+
+The factors are the parameters the scenario gives as distributions (or a chosen subset). A
+SALib design — Morris trajectories (Morris 1991; μ* of Campolongo et al. 2007) or Saltelli's
+sampling for Sobol indices (Saltelli 2002, 2010) — lives in the unit cube; each point is mapped
+through every factor's inverse CDF (``ppf``), so any distribution can be a factor. The whole
+design then runs as replications of the vectorised model (``param_values``: run r takes row r
+of the design), in chunks, through the same executors and store as any ensemble. Each target
+(an ``outcomes`` column) gets its indices with SALib's bootstrap confidence intervals, most
+influential factor first.
+
+The three steps are public functions, :func:`design`, :func:`to_quantiles` and
+:func:`analyze`, so that a test function with known indices (Ishigami) can go through the very
+design and analysis the model goes through.
+
+Two conventions:
+
+- Morris grid levels ``0, 1/(p−1), ..., 1`` are mapped to the quantiles ``(i + ½)/p``: an
+  unbounded distribution (normal, lognormal) has no finite 0 or 1 quantile. The map is affine,
+  so every factor's elementary effects are scaled by the same ``(p−1)/p``: rankings and ratios
+  are unchanged.
+- A ``red_line.X.step`` target (NaN when the line was never crossed) counts a run that never
+  crossed as crossing at ``horizon + 1``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .ensemble import Ensemble, Progress, execute, load, resolve_settings
+from .errors import ExperimentError
+from .results import Results
+from .store import atomic_write_text
+
+METHODS = ("morris", "sobol")
+MIN_SAMPLES = {"morris": 4, "sobol": 16}
+"""Fewest trajectories (Morris) or base samples (Sobol) that give usable intervals."""
+DEFAULT_SAMPLES = {"morris": 20, "sobol": 256}
+LEVELS = 4
+"""Morris grid levels (the usual p = 4)."""
+RESAMPLES = 1000
+"""Bootstrap resamples behind SALib's confidence intervals."""
+CSV = "sensitivity.csv"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """An uncertain parameter: its dotted path and its distribution."""
+
+    path: str
+    dist: Any
+
+
+def factors(scenario: Any, params: Sequence[str] | None = None) -> list[Factor]:
+    """The factors: every parameter given as a distribution, or those of ``params``.
+
+    Raises:
+        ExperimentError: for a path that is not a parameter given as a distribution (with a
+            did-you-mean), or a scenario without any.
+    """
+    from sim.scenario import uncertain_parameters
+
+    known = dict(uncertain_parameters(scenario))
+    if not params:
+        if not known:
+            raise ExperimentError(
+                f"scenario {scenario.id} has no parameter given as a distribution: nothing to"
+                " vary (give one as {dist: ...}, or override one with --set PATH='{dist: ...}')"
+            )
+        return [Factor(p, d) for p, d in known.items()]
+    from sim.scenario import get_path
+
+    problems = []
+    for p in params:
+        if p in known:
+            continue
+        try:
+            value = get_path(scenario, p)
+        except KeyError as exc:
+            near = difflib.get_close_matches(p, list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            problems.append(f"--param {p}: {exc.args[0] if exc.args else exc}{hint}")
+            continue
+        problems.append(
+            f"--param {p}: is {value!r} in scenario {scenario.id}, not a distribution; give"
+            f" it one to vary it, e.g. --set '{p}={{dist: uniform, low: ..., high: ...}}'"
+        )
+    dup = sorted({p for p in params if list(params).count(p) > 1})
+    if dup:
+        problems.append(f"--param: given twice: {', '.join(dup)}")
+    if problems:
+        raise ExperimentError(*problems)
+    return [Factor(p, known[p]) for p in params]
+
+
+def check_samples(method: str, samples: int) -> None:
+    """Refuse a design too small for ``method`` (or a Sobol size that is not a power of 2)."""
+    if method not in METHODS:
+        raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+    low = MIN_SAMPLES[method]
+    unit = "trajectories" if method == "morris" else "base samples"
+    if samples < low:
+        raise ExperimentError(
+            f"--samples {samples}: too small for {method}; give at least {low} {unit}"
+            f" (e.g. --samples {DEFAULT_SAMPLES[method]})"
+        )
+    if method == "sobol" and samples & (samples - 1):
+        up = 1 << (samples - 1).bit_length()
+        raise ExperimentError(
+            f"--samples {samples}: Sobol sampling needs a power of two (e.g. {up // 2} or {up})"
+        )
+
+
+def _problem(names: Sequence[str]) -> dict[str, Any]:
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def design(
+    method: str, names: Sequence[str], samples: int, seed: int, levels: int = LEVELS
+) -> np.ndarray:
+    """The SALib design in the unit cube, shape (points, factors).
+
+    Morris: ``samples`` trajectories of ``k + 1`` points on a ``levels`` grid. Sobol:
+    Saltelli's ``samples·(k + 2)`` points (first and total order).
+    """
+    problem = _problem(names)
+    if method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, samples, num_levels=levels, seed=seed)
+    from SALib.sample import sobol
+
+    return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
+
+
+def to_quantiles(method: str, x: np.ndarray, levels: int = LEVELS) -> np.ndarray:
+    """The quantile at which each factor is taken at each design point (see module notes)."""
+    if method == "morris":
+        return (x * (levels - 1) + 0.5) / levels
+    return np.clip(x, 1e-12, 1 - 1e-12)
+
+
+def values(fs: Sequence[Factor], quantiles: np.ndarray) -> dict[str, np.ndarray]:
+    """Each factor's value at each design point: its distribution's ``ppf`` of the quantile."""
+    return {f.path: np.asarray(f.dist.ppf(quantiles[:, j]), dtype=float) for j, f in enumerate(fs)}
+
+
+def analyze(
+    method: str,
+    names: Sequence[str],
+    x: np.ndarray,
+    ys: Mapping[str, np.ndarray],
+    seed: int,
+    levels: int = LEVELS,
+) -> pd.DataFrame:
+    """Indices with 95 % confidence intervals per target, most influential factor first.
+
+    Args:
+        method: ``morris`` or ``sobol``.
+        names: The factor names (columns of ``x``).
+        x: The unit-cube design :func:`design` returned.
+        ys: Target → outputs, one per design point (in design order).
+        seed: Seed of the bootstrap.
+        levels: The Morris grid levels of the design.
+
+    Returns:
+        Morris: ``target, factor, mu_star, mu_star_conf, mu, sigma, rank``; Sobol: ``target,
+        factor, ST, ST_conf, S1, S1_conf, rank``. A constant target (no variance) gets NaN
+        indices and no rank: nothing moves it.
+    """
+    problem = _problem(names)
+    frames = []
+    for target, y in ys.items():
+        y = np.asarray(y, dtype=float)
+        if y.shape[0] != x.shape[0]:
+            raise ValueError(f"{target}: {y.shape[0]} outputs for {x.shape[0]} design points")
+        constant = not np.isfinite(y).all() or float(np.nanstd(y)) == 0.0
+        if method == "morris":
+            cols = ["mu_star", "mu_star_conf", "mu", "sigma"]
+            if constant:
+                res = {c: np.full(len(names), np.nan) for c in cols}
+            else:
+                from SALib.analyze import morris
+
+                res = morris.analyze(
+                    problem,
+                    x,
+                    y,
+                    num_resamples=RESAMPLES,
+                    conf_level=0.95,
+                    num_levels=levels,
+                    seed=seed,
+                )
+            key = "mu_star"
+        else:
+            cols = ["ST", "ST_conf", "S1", "S1_conf"]
+            if constant:
+                res = {c: np.full(len(names), np.nan) for c in cols}
+            else:
+                from SALib.analyze import sobol
+
+                res = sobol.analyze(
+                    problem,
+                    y,
+                    calc_second_order=False,
+                    num_resamples=RESAMPLES,
+                    conf_level=0.95,
+                    seed=seed,
+                )
+            key = "ST"
+        df = pd.DataFrame({"target": target, "factor": list(names)})
+        for c in cols:
+            df[c] = np.asarray(np.ma.filled(np.ma.asarray(res[c], dtype=float), np.nan))
+        df = df.sort_values(key, ascending=False, na_position="last", kind="stable")
+        df["rank"] = np.where(df[key].notna(), np.arange(1, len(df) + 1), np.nan)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def targets_of(outcomes: pd.DataFrame) -> list[str]:
+    """Outcomes columns that can be targets (not the sampled parameters or the measures)."""
+    skip = ("param.", "run", "arm")
+    return [
+        c
+        for c in outcomes.columns
+        if not c.startswith(skip)
+        and ".crossed_by." not in c
+        and "_at." not in c
+        and "_by." not in c
+    ]
+
+
+def default_targets(columns: Sequence[str]) -> list[str]:
+    """Every red line (crossed), dyad (peak escalation) and front (territory)."""
+    return [
+        c
+        for c in columns
+        if (c.startswith("red_line.") and c.endswith(".crossed"))
+        or (c.startswith("escalation.") and c.endswith(".max"))
+        or (c.startswith("front.") and c.endswith(".territory"))
+    ]
+
+
+def target_values(outcomes: pd.DataFrame, target: str, horizon: int) -> np.ndarray:
+    """A target's outputs in run order (a never-crossed step counts as ``horizon + 1``)."""
+    y = outcomes.sort_values("run", kind="stable")[target].to_numpy(dtype=float)
+    if target.startswith("red_line.") and target.endswith(".step"):
+        y = np.where(np.isnan(y), horizon + 1.0, y)
+    return y
+
+
+class SensitivityResult(Results):
+    """The runs of a sensitivity design and the indices computed from them.
+
+    Attributes:
+        method: ``morris`` or ``sobol``.
+        indices: The indices (see :func:`analyze`).
+        csv: Where the indices were saved (``DIR/sensitivity.csv``), or ``None``.
+    """
+
+    def __init__(
+        self, results: Results, method: str, indices: pd.DataFrame, csv: Path | None = None
+    ):
+        super().__init__(
+            results.path,
+            tables=results._tables,
+            manifest=results.manifest,
+            scenario=results._scenario,
+        )
+        self.method = method
+        self.indices = indices
+        self.csv = csv
+
+    @classmethod
+    def from_folder(cls, path: str | os.PathLike, manifest: dict[str, Any]) -> SensitivityResult:
+        p = Path(path)
+        info = manifest.get("sensitivity", {})
+        file = p / info.get("file", CSV)
+        indices = pd.read_csv(file) if file.is_file() else pd.DataFrame()
+        return cls(
+            Results(p, manifest=manifest),
+            info.get("method", "?"),
+            indices,
+            file if file.is_file() else None,
+        )
+
+    @property
+    def sensitivity(self) -> pd.DataFrame:
+        """The indices table (what a report shows)."""
+        return self.indices
+
+    def table(self, name: str | None = None) -> pd.DataFrame | None:  # type: ignore[override]
+        """The indices; with a table name, that table instead (as :meth:`Results.table`)."""
+        if name is not None:
+            return super().table(name)
+        return self.indices
+
+    def render(self, top: int = 10) -> str:
+        """The indices as text: per target, the ``top`` most influential factors."""
+        info = self.manifest.get("sensitivity", {})
+        runs = self.manifest.get("runs", 0)
+        head = (
+            f"Sensitivity ({self.method}, {info.get('samples', '?')} "
+            f"{'trajectories' if self.method == 'morris' else 'base samples'}, "
+            f"{len(info.get('params', []))} factors, {runs:,} runs)"
+        )
+        lines = [head]
+        main, conf, second = (
+            ("mu_star", "mu_star_conf", "sigma")
+            if self.method == "morris"
+            else ("ST", "ST_conf", "S1")
+        )
+        for target, grp in self.indices.groupby("target", sort=False):
+            lines += ["", f"{target}: {main} ± 95 % CI, {second}"]
+            if grp[main].isna().all():
+                lines.append("  constant in every run: no factor moves it")
+                continue
+            width = min(48, max(len(f) for f in grp["factor"]))
+            for r in grp.head(top).itertuples(index=False):
+                lines.append(
+                    f"  {r.factor:<{width}}  {getattr(r, main):8.3f}"
+                    f" ± {getattr(r, conf):.3f}   {second} {getattr(r, second):.3f}"
+                )
+            if len(grp) > top:
+                lines.append(f"  ... {len(grp) - top} more factors")
+        if self.csv is not None:
+            lines += ["", f"All indices: {self.csv}"]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def sensitivity(
+    scenario: Any,
+    method: str | None = None,
+    samples: int | None = None,
+    targets: Sequence[str] | None = None,
+    params: Sequence[str] | None = None,
+    *,
+    seed: int | None = None,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    out: str | os.PathLike | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    format: str = "parquet",
+    overrides: Any = None,
+    command: Sequence[str] | None = None,
+    levels: int = LEVELS,
+) -> SensitivityResult:
+    """Morris or Sobol indices of the scenario's uncertain parameters on its outcomes.
+
+    Args:
+        scenario: A loaded scenario or the path of a scenario file.
+        method: ``morris`` or ``sobol`` (default: the scenario's ``sensitivity.method``, else
+            ``morris``).
+        samples: Morris trajectories or Sobol base samples (default: the scenario's, else 20
+            or 256). The design has ``samples·(k+1)`` (Morris) or ``samples·(k+2)`` (Sobol)
+            points for ``k`` factors.
+        targets: Outcomes columns to explain (default: the scenario's ``sensitivity.targets``,
+            else every red line, peak escalation and front territory).
+        params: Dotted paths of the factors (default: the scenario's ``sensitivity.params``,
+            else every parameter given as a distribution).
+        seed: Seed of the design, the runs and the bootstrap (default: ``run.seed``).
+        workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
+            command: as for :func:`sim.experiments.run`.
+        levels: Morris grid levels.
+
+    Returns:
+        A :class:`SensitivityResult` (its ``outcomes`` are the design's runs).
+    """
+    sc, source = load(scenario, overrides)
+    block = sc.sensitivity
+    method = method or (block.method if block is not None else "morris")
+    if method not in METHODS:
+        raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+    if samples is None:
+        samples = (
+            block.samples if block is not None and block.samples else None
+        ) or DEFAULT_SAMPLES[method]
+    check_samples(method, samples)
+    fs = factors(sc, params or (block.params if block is not None else None))
+    names = [f.path for f in fs]
+    _, seed, chunk_size = resolve_settings(sc, 1, seed, chunk_size)
+    wanted = list(targets or (block.targets if block is not None else []))
+    wanted = check_targets(sc, wanted, seed)
+
+    x = design(method, names, samples, seed, levels)
+    pv = values(fs, to_quantiles(method, x, levels))
+    digest = hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest()
+    info = {
+        "method": method,
+        "samples": samples,
+        "levels": levels,
+        "params": names,
+        "targets": wanted,
+        "file": CSV,
+    }
+    ens = Ensemble(
+        sc,
+        "sensitivity",
+        int(x.shape[0]),
+        seed,
+        chunk_size,
+        "outcomes",
+        param_values=pv,
+        identity={
+            "method": method,
+            "samples": samples,
+            "levels": levels,
+            "params": names,
+            "design_sha256": digest,
+        },
+        info={"sensitivity": info},
+        source=source,
+    )
+    res = execute(
+        ens,
+        out=out,
+        fmt=format,
+        resume=resume,
+        force=force,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        command=command,
+    )
+    outcomes = res.outcomes
+    ys = {t: target_values(outcomes, t, sc.time.horizon) for t in wanted}
+    indices = analyze(method, names, x, ys, seed, levels)
+    csv = None
+    if res.path is not None:
+        csv = res.path / CSV
+        atomic_write_text(csv, indices.to_csv(index=False))
+    return SensitivityResult(res, method, indices, csv)
+
+
+def check_targets(scenario: Any, wanted: Sequence[str], seed: int) -> list[str]:
+    """The targets, checked against the outcomes the model records for this scenario.
+
+    One run of the model (outcomes only) gives the columns, so the names are the model's own.
+
+    Raises:
+        ExperimentError: for an unknown target (with a did-you-mean and the list).
+    """
+    from sim.model import simulate
+
+    probe = simulate(scenario, 1, seed, record="outcomes")["outcomes"]
+    available = targets_of(probe)
+    if not wanted:
+        found = default_targets(available)
+        if not found:
+            raise ExperimentError(
+                f"scenario {scenario.id} has no red line, dyad or front to explain;"
+                f" name targets with --target (one of: {', '.join(available)})"
+            )
+        return found
+    problems = []
+    for t in wanted:
+        if t not in available:
+            near = difflib.get_close_matches(t, available, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            problems.append(f"--target {t}: not an outcome of scenario {scenario.id}{hint}")
+    if problems:
+        shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
+        raise ExperimentError(*problems, f"targets available: {shown}")
+    return list(dict.fromkeys(wanted))
+
+
+__all__ = [
+    "Factor",
+    "SensitivityResult",
+    "analyze",
+    "design",
+    "factors",
+    "sensitivity",
+    "to_quantiles",
+    "values",
+]

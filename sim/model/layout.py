@@ -1,0 +1,580 @@
+"""A scenario compiled into index tables: who, what, where — everything that has no R axis.
+
+The model keeps state as arrays with the replication axis first; this module fixes what the
+other axes mean (actors, channels, stock categories, flow links, directed dyads, perception
+pairs, red lines, alliances, fronts, games, events) and precomputes the lookups the hot path
+needs (rung hostilities, who feels a channel, who watches what). It reads numbers only to
+decide structure (ladders, rungs); every parameter that may be uncertain is left to
+:class:`sim.model.params.Params` and kept here as ``(path, value)``.
+
+Who feels a channel (model.md §4): a ladder with ``felt_by: target`` (response) is felt by the
+channel's target; ``felt_by: adversaries`` (supply, tech, deploy) by the target's adversaries,
+unless the owner is itself an adversary of the target (an incursion on the deploy ladder is
+felt by the state invaded). Adversaries are the two sides of a front and the two ends of every
+``felt_by: target`` channel, red line (owner and watched actor), in both directions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError
+
+DAYS_PER_STEP = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+"""Length of a step in days (a month is a twelfth of a Julian year)."""
+
+
+@dataclass
+class ChannelSpec:
+    """One channel: an actor's ladder toward a target."""
+
+    index: int
+    ref: str
+    owner: int
+    name: str
+    target: int
+    ladder: str
+    continuous: bool
+    rung_ids: tuple[str, ...]
+    e: np.ndarray
+    low: float
+    high: float
+    initial: float
+    max_step: float
+    indirect: bool
+    felt_by_adversaries: bool
+    policy: str
+    script: tuple[float, ...] | None
+
+
+@dataclass
+class LinkSpec:
+    """A flow link: a channel ships one stock category from its owner to its target."""
+
+    channel: int
+    src: int
+    dst: int
+    cat: int
+    amounts: list[tuple[str, Any]]
+    dud: tuple[str, Any] | None = None
+
+
+@dataclass
+class StockSpec:
+    actor: int
+    cat: int
+    path: str
+    spec: Any  # schema.Stock or None for an implicit recipient stock
+
+
+@dataclass
+class RedLineSpec:
+    index: int
+    id: str
+    owner: int
+    watch: int
+    threshold: int
+    declared: str
+    weight: float
+    response: int
+    response_rung: int
+    credibility: tuple[str, Any]
+    audience_cost: tuple[str, Any]
+    window: int
+
+
+@dataclass
+class ObligationSpec:
+    alliance: int
+    member: int
+    channel: int
+    rung: int
+
+
+@dataclass
+class AllianceSpec:
+    index: int
+    id: str
+    members: np.ndarray  # (A,) bool
+    trigger: Any  # schema.Trigger | None
+    lag: int
+    mode: str
+    reliability: tuple[str, Any]
+    patron: int
+    pressure: Any  # schema.Pressure | None
+    pressure_client: int = -1
+    pressure_channel: int = -1
+    pressure_front: int = -1
+    discount: tuple[str, Any] | None = None
+    obligations: list[ObligationSpec] = field(default_factory=list)
+
+
+@dataclass
+class FrontSpec:
+    index: int
+    id: str
+    sides: tuple[int, int]
+    side_ids: tuple[str, str]
+    stock_cat: tuple[int, int]
+    spec: Any  # schema.Front
+    substeps: int
+
+
+@dataclass
+class GameSpec:
+    id: str
+    channels: tuple[int, int]
+    payoff: np.ndarray  # (K1, K2, 2)
+
+
+@dataclass
+class EventSpec:
+    index: int
+    at: int
+    until: int
+    channel: int
+    level: float
+    note: str
+
+
+DECLARED_WEIGHT = {"public": 1.0, "ambiguous": 0.5, "private": 0.2}
+"""d in model.md §5: how much a declared red line engages its owner's reputation."""
+
+DEFAULT_WINDOW = 3
+"""Steps an owner has to enforce a red line after perceiving it crossed, if none is given."""
+
+
+def _rung_level(ch: ChannelSpec, value: Any, where: str) -> float:
+    """A rung id (discrete ladder) or a number (continuous ladder) as a level."""
+    if ch.continuous:
+        if isinstance(value, str):
+            raise ModelError(f"{where}: {ch.ref} is on a continuous ladder; give a number")
+        return float(value)
+    if isinstance(value, str):
+        if value not in ch.rung_ids:
+            raise ModelError(f"{where}: {value!r} is not a rung of ladder {ch.ladder!r}")
+        return float(ch.rung_ids.index(value))
+    v = float(value)
+    if not (v.is_integer() and 0 <= v < len(ch.rung_ids)):
+        raise ModelError(f"{where}: {value!r} is not a rung of ladder {ch.ladder!r}")
+    return v
+
+
+class Layout:
+    """Static structure of one resolved scenario (see module docstring)."""
+
+    def __init__(self, scenario: Any) -> None:
+        self.scenario = scenario
+        t = scenario.time
+        self.horizon = int(t.horizon)
+        self.step_unit = t.step
+        self.days = DAYS_PER_STEP[t.step]
+        self.start = t.start
+        self.dates = step_dates(t.start, t.step, self.horizon)
+        self.date_labels = date_labels(self.dates, t.step)
+        if t.dt is not None:
+            self.richardson_substeps = max(1, round(1.0 / t.dt))
+        else:
+            self.richardson_substeps = int(t.substeps or 1)
+
+        self.actors = list(scenario.actors)
+        self.A = len(self.actors)
+        self.actor_index = {a: i for i, a in enumerate(self.actors)}
+        self._channels(scenario)
+        self._adversaries(scenario)
+        self._felt()
+        self._stocks(scenario)
+        self._fronts(scenario)
+        self._links()
+        self._red_lines(scenario)
+        self._alliances(scenario)
+        self._games(scenario)
+        self._events(scenario)
+        self._dyads()
+
+    # --- channels -----------------------------------------------------------------------------
+
+    def _channels(self, sc: Any) -> None:
+        self.channels: list[ChannelSpec] = []
+        for aid, actor in sc.actors.items():
+            for name, ch in actor.channels.items():
+                ref = f"{aid}.{name}"
+                if ch.ladder not in sc.ladders:
+                    raise ModelError(f"actors.{aid}.channels.{name}.ladder: no ladder {ch.ladder!r}")
+                ladder = sc.ladders[ch.ladder]
+                if ch.target not in self.actor_index:
+                    raise ModelError(f"actors.{aid}.channels.{name}.target: no actor {ch.target!r}")
+                cont = ladder.is_continuous
+                if cont:
+                    rungs: tuple[str, ...] = ()
+                    e = np.array([0.0, 10.0])
+                    low, high = ladder.continuous.low, ladder.continuous.high
+                else:
+                    rungs = tuple(ladder.rung_ids)
+                    e = np.array([r.e for r in ladder.rungs], dtype=float)
+                    low, high = 0.0, float(len(rungs) - 1)
+                spec = ChannelSpec(
+                    index=len(self.channels),
+                    ref=ref,
+                    owner=self.actor_index[aid],
+                    name=name,
+                    target=self.actor_index[ch.target],
+                    ladder=ch.ladder,
+                    continuous=cont,
+                    rung_ids=rungs,
+                    e=e,
+                    low=low,
+                    high=high,
+                    initial=0.0,
+                    max_step=float(ch.max_step) if ch.max_step is not None else np.inf,
+                    indirect=ch.indirect,
+                    felt_by_adversaries=getattr(ladder, "felt_by", "target") == "adversaries",
+                    policy=actor.policy,
+                    script=None,
+                )
+                where = f"actors.{aid}.channels.{name}"
+                if ch.initial is not None:
+                    spec.initial = _rung_level(spec, ch.initial, f"{where}.initial")
+                else:
+                    spec.initial = low
+                if ch.script is not None:
+                    spec.script = tuple(
+                        _rung_level(spec, v, f"{where}.script.{k}") for k, v in enumerate(ch.script)
+                    )
+                self.channels.append(spec)
+        self.C = len(self.channels)
+        self.channel_index = {c.ref: c.index for c in self.channels}
+        C = self.C
+        self.owner = np.array([c.owner for c in self.channels], dtype=np.intp)
+        self.target = np.array([c.target for c in self.channels], dtype=np.intp)
+        self.continuous = np.array([c.continuous for c in self.channels], dtype=bool)
+        self.n_rungs = np.array(
+            [len(c.rung_ids) if not c.continuous else 0 for c in self.channels], dtype=np.intp
+        )
+        self.k_max = int(max([2, *self.n_rungs.tolist()]))
+        self.e_table = np.zeros((C, self.k_max))
+        for c in self.channels:
+            if not c.continuous:
+                k = len(c.rung_ids)
+                self.e_table[c.index, :k] = c.e
+                self.e_table[c.index, k:] = c.e[-1]
+        self.low = np.array([c.low for c in self.channels])
+        self.high = np.array([c.high for c in self.channels])
+        self.initial = np.array([c.initial for c in self.channels])
+        self.max_step = np.array([c.max_step for c in self.channels])
+        self.indirect = np.array([c.indirect for c in self.channels], dtype=bool)
+        self.channels_of = [
+            [c.index for c in self.channels if c.owner == i] for i in range(self.A)
+        ]
+        self.has_continuous = bool(self.continuous.any())
+
+    def e_of(self, levels: np.ndarray, idx: np.ndarray | slice | None = None) -> np.ndarray:
+        """Hostility e of channel levels (R, n) for channels ``idx`` (all if None).
+
+        Discrete: the rung's e. Continuous: the level mapped linearly from [low, high] to
+        [0, 10] and clipped (an arms level has no CAMEO twin; its scale is the ladder's range).
+        """
+        if idx is None:
+            idx = np.arange(self.C)
+        idx = np.asarray(idx, dtype=np.intp)
+        rung = np.clip(levels, 0, self.k_max - 1).astype(np.intp)
+        e = self.e_table[idx, rung] if levels.ndim == 1 else self.e_table[idx[None, :], rung]
+        cont = self.continuous[idx]
+        if cont.any():
+            lo, hi = self.low[idx], self.high[idx]
+            lin = np.clip(10.0 * (levels - lo) / (hi - lo), 0.0, 10.0)
+            e = np.where(cont, lin, e)
+        return e
+
+    # --- who is whose adversary, who feels what -----------------------------------------------
+
+    def _adversaries(self, sc: Any) -> None:
+        adv = np.zeros((self.A, self.A), dtype=bool)
+        for front in sc.fronts.values():
+            a, b = (self.actor_index[s] for s in front.sides)
+            adv[a, b] = adv[b, a] = True
+        for c in self.channels:
+            if not c.felt_by_adversaries and c.owner != c.target:
+                adv[c.owner, c.target] = adv[c.target, c.owner] = True
+        for rl in sc.red_lines.values():
+            o = self.actor_index[rl.owner]
+            w = self.actor_index[rl.watch.channel.split(".")[0]]
+            if o != w:
+                adv[o, w] = adv[w, o] = True
+        np.fill_diagonal(adv, False)
+        self.adversary = adv
+
+    def _felt(self) -> None:
+        felt = np.zeros((self.C, self.A), dtype=bool)
+        for c in self.channels:
+            if c.felt_by_adversaries and not self.adversary[c.owner, c.target]:
+                felt[c.index] = self.adversary[c.target]
+            else:
+                felt[c.index, c.target] = True
+            felt[c.index, c.owner] = False
+        self.felt = felt
+
+    # --- stocks, fronts, links ----------------------------------------------------------------
+
+    def _stocks(self, sc: Any) -> None:
+        cats: list[str] = []
+        for actor in sc.actors.values():
+            for name in actor.stocks:
+                if name not in cats:
+                    cats.append(name)
+        for actor in sc.actors.values():
+            for ch in actor.channels.values():
+                for name in ch.flows:
+                    if name not in cats:
+                        cats.append(name)
+        self.categories = cats
+        self.cat_index = {c: i for i, c in enumerate(cats)}
+        self.n_cat = len(cats)
+        self.stocks: list[StockSpec] = []
+        declared = set()
+        for aid, actor in sc.actors.items():
+            for name, st in actor.stocks.items():
+                i = self.actor_index[aid]
+                self.stocks.append(StockSpec(i, self.cat_index[name], f"actors.{aid}.stocks.{name}", st))
+                declared.add((i, self.cat_index[name]))
+        # A recipient of flows in a category it does not declare holds an implicit stock.
+        for c in self.channels:
+            ch = sc.channel(c.ref)
+            for name in ch.flows:
+                key = (c.target, self.cat_index[name])
+                if key not in declared:
+                    declared.add(key)
+                    aid = self.actors[c.target]
+                    self.stocks.append(StockSpec(key[0], key[1], f"actors.{aid}.stocks.{name}", None))
+        self.S = len(self.stocks)
+        self.stock_actor = np.array([s.actor for s in self.stocks], dtype=np.intp)
+        self.stock_cat = np.array([s.cat for s in self.stocks], dtype=np.intp)
+
+    def _fronts(self, sc: Any) -> None:
+        self.fronts: list[FrontSpec] = []
+        for fid, front in sc.fronts.items():
+            side_ids = tuple(front.sides)
+            sides = tuple(self.actor_index[s] for s in side_ids)
+            cats = tuple(
+                self.cat_index.get(front.sides[s].stock, -1) if front.sides[s].stock else -1
+                for s in side_ids
+            )
+            substeps = front.substeps or sc.time.substeps or max(1, round(self.days))
+            self.fronts.append(
+                FrontSpec(len(self.fronts), fid, sides, side_ids, cats, front, int(substeps))
+            )
+        self.F = len(self.fronts)
+        self.front_index = {f.id: f.index for f in self.fronts}
+
+    def _links(self) -> None:
+        sc = self.scenario
+        self.links: list[LinkSpec] = []
+        for c in self.channels:
+            ch = sc.channel(c.ref)
+            aid = self.actors[c.owner]
+            for name, amounts in ch.flows.items():
+                where = f"actors.{aid}.channels.{c.name}.flows.{name}"
+                if c.continuous:
+                    raise ModelError(f"{where}: flows by rung need a discrete ladder")
+                if len(amounts) != len(c.rung_ids):
+                    raise ModelError(
+                        f"{where}: {len(amounts)} amounts for {len(c.rung_ids)} rungs of "
+                        f"ladder {c.ladder!r}; give one amount per rung"
+                    )
+                link = LinkSpec(
+                    channel=c.index,
+                    src=c.owner,
+                    dst=c.target,
+                    cat=self.cat_index[name],
+                    amounts=[(f"{where}.{k}", v) for k, v in enumerate(amounts)],
+                )
+                for f in self.fronts:
+                    for side in (0, 1):
+                        if f.sides[side] == c.target and f.stock_cat[side] == link.cat:
+                            rates = f.spec.dud_rate
+                            if aid in rates and link.dud is None:
+                                link.dud = (f"fronts.{f.id}.dud_rate.{aid}", rates[aid])
+                self.links.append(link)
+        self.K = len(self.links)
+        self.link_channel = np.array([k.channel for k in self.links], dtype=np.intp)
+        self.link_src = np.array([k.src for k in self.links], dtype=np.intp)
+        self.link_dst = np.array([k.dst for k in self.links], dtype=np.intp)
+        self.link_cat = np.array([k.cat for k in self.links], dtype=np.intp)
+
+    # --- commitments --------------------------------------------------------------------------
+
+    def _red_lines(self, sc: Any) -> None:
+        self.red_lines: list[RedLineSpec] = []
+        for rid, rl in sc.red_lines.items():
+            where = f"red_lines.{rid}"
+            watch = self.channel_index[rl.watch.channel]
+            thr = _rung_level(self.channels[watch], rl.watch.at_least, f"{where}.watch.at_least")
+            resp, resp_rung = -1, 0
+            if rl.response is not None:
+                resp = self.channel_index[rl.response.channel]
+                resp_rung = int(
+                    _rung_level(self.channels[resp], rl.response.at_least, f"{where}.response")
+                )
+            self.red_lines.append(
+                RedLineSpec(
+                    index=len(self.red_lines),
+                    id=rid,
+                    owner=self.actor_index[rl.owner],
+                    watch=watch,
+                    threshold=int(thr) if not self.channels[watch].continuous else thr,
+                    declared=rl.declared,
+                    weight=DECLARED_WEIGHT[rl.declared],
+                    response=resp,
+                    response_rung=resp_rung,
+                    credibility=(f"{where}.credibility", rl.credibility),
+                    audience_cost=(f"{where}.audience_cost", rl.audience_cost),
+                    window=int(rl.window or DEFAULT_WINDOW),
+                )
+            )
+        self.L = len(self.red_lines)
+
+    def _alliances(self, sc: Any) -> None:
+        self.alliances: list[AllianceSpec] = []
+        self.obligations: list[ObligationSpec] = []
+        for k, (alid, al) in enumerate(sc.alliances.items()):
+            where = f"alliances.{alid}"
+            members = np.zeros(self.A, dtype=bool)
+            for m in al.members:
+                members[self.actor_index[m]] = True
+            spec = AllianceSpec(
+                index=k,
+                id=alid,
+                members=members,
+                trigger=al.trigger,
+                lag=int(al.lag),
+                mode=al.mode,
+                reliability=(f"{where}.reliability", al.reliability),
+                patron=self.actor_index[al.patron] if al.patron else -1,
+                pressure=al.pressure,
+            )
+            for mid, chans in al.obligations.items():
+                for cname, rung in chans.items():
+                    ref = f"{mid}.{cname}"
+                    if ref not in self.channel_index:
+                        raise ModelError(f"{where}.obligations.{mid}.{cname}: no channel {ref}")
+                    c = self.channel_index[ref]
+                    r = int(_rung_level(self.channels[c], rung, f"{where}.obligations.{mid}.{cname}"))
+                    ob = ObligationSpec(k, self.actor_index[mid], c, r)
+                    spec.obligations.append(ob)
+                    self.obligations.append(ob)
+            if al.pressure is not None:
+                c = self.channel_index[al.pressure.on]
+                spec.pressure_channel = c
+                spec.pressure_client = self.channels[c].owner
+                recipient = self.channels[c].target
+                if al.pressure.front is not None:
+                    spec.pressure_front = self.front_index[al.pressure.front]
+                else:
+                    spec.pressure_front = next(
+                        (f.index for f in self.fronts if recipient in f.sides), -1
+                    )
+                if self.channels[c].continuous:
+                    raise ModelError(f"{where}.pressure.on: pressure needs a discrete ladder")
+            if al.side_clauses is not None:
+                spec.discount = (f"{where}.side_clauses.tech_cost_discount", al.side_clauses.tech_cost_discount)
+            self.alliances.append(spec)
+        self.n_alliances = len(self.alliances)
+        self.O = len(self.obligations)
+
+    def _games(self, sc: Any) -> None:
+        self.games: list[GameSpec] = []
+        for gid, g in sc.games.items():
+            c1, c2 = (self.channel_index[r] for r in g.channels)
+            s1, s2 = self.channels[c1], self.channels[c2]
+            if s1.continuous or s2.continuous:
+                raise ModelError(f"games.{gid}: a game is played on discrete ladders")
+            table = np.zeros((len(s1.rung_ids), len(s2.rung_ids), 2))
+            missing = []
+            for a, ra in enumerate(s1.rung_ids):
+                for b, rb in enumerate(s2.rung_ids):
+                    keys = [ra + rb, f"{ra},{rb}", f"{ra}-{rb}", f"{ra}_{rb}", f"{ra} {rb}"]
+                    key = next((k for k in keys if k in g.payoffs), None)
+                    if key is None:
+                        missing.append(ra + rb)
+                    else:
+                        table[a, b] = g.payoffs[key]
+            if missing:
+                raise ModelError(f"games.{gid}.payoffs: no payoff for {', '.join(missing)}")
+            self.games.append(GameSpec(gid, (c1, c2), table))
+
+    def _events(self, sc: Any) -> None:
+        self.events: list[EventSpec] = []
+        for k, ev in enumerate(sc.events):
+            c = self.channel_index[ev.set]
+            level = _rung_level(self.channels[c], ev.to, f"events.{k}.to")
+            until = self.horizon if ev.until is None else int(ev.until)
+            self.events.append(EventSpec(k, int(ev.at), until, c, level, ev.note))
+
+    # --- dyads --------------------------------------------------------------------------------
+
+    def _dyads(self) -> None:
+        pairs = set()
+        for c in self.channels:
+            for j in np.nonzero(self.felt[c.index])[0]:
+                pairs.add((c.owner, int(j)))
+                pairs.add((int(j), c.owner))
+        self.dyads = sorted(pairs)
+        self.D = len(self.dyads)
+        self.dyad_index = {p: d for d, p in enumerate(self.dyads)}
+        self.dyad_src = np.array([p[0] for p in self.dyads], dtype=np.intp)
+        self.dyad_dst = np.array([p[1] for p in self.dyads], dtype=np.intp)
+        self.dyad_reverse = np.array(
+            [self.dyad_index[(j, i)] for i, j in self.dyads], dtype=np.intp
+        )
+        # unordered dyads named with schema.dyad_key (ids sorted), each with its two directions
+        from sim.scenario.schema import dyad_key
+
+        keys: dict[str, tuple[int, int]] = {}
+        for d, (i, j) in enumerate(self.dyads):
+            key = dyad_key(self.actors[i], self.actors[j])
+            if key not in keys:
+                keys[key] = (d, self.dyad_index[(j, i)])
+        self.dyad_keys = keys
+
+
+def step_dates(start: str, unit: str, horizon: int) -> np.ndarray:
+    """Calendar date of each step 0..horizon as ``datetime64[ns]``."""
+    parts = [int(p) for p in start.split("-")]
+    y, m = parts[0], parts[1]
+    d = parts[2] if len(parts) == 3 else 1
+    base = dt.date(y, m, d)
+    out = []
+    for s in range(horizon + 1):
+        if unit == "day":
+            out.append(base + dt.timedelta(days=s))
+        elif unit == "week":
+            out.append(base + dt.timedelta(weeks=s))
+        elif unit == "month":
+            mm = m - 1 + s
+            yy = y + mm // 12
+            out.append(_safe_date(yy, mm % 12 + 1, d))
+        else:
+            out.append(_safe_date(y + s, m, d))
+    return np.array(out, dtype="datetime64[ns]")
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date:
+    while True:
+        try:
+            return dt.date(y, m, d)
+        except ValueError:
+            d -= 1
+
+
+def date_labels(dates: np.ndarray, unit: str) -> list[str]:
+    """Short labels for event sentences: ``2025-03`` for months, ``2025`` for years."""
+    days = dates.astype("datetime64[D]").astype(str)
+    if unit == "month":
+        return [s[:7] for s in days]
+    if unit == "year":
+        return [s[:4] for s in days]
+    return list(days)

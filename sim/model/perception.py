@@ -1,0 +1,133 @@
+"""What each actor sees of the others' rungs: late, not always, sometimes wrong, not always whose.
+
+A perception pair (i, c) is an observer i and a channel c of another actor that i needs to see:
+channels i feels (model.md §4), channels i's red lines watch, channels whose target is i, and
+the opponent channels its repeated-game or tit-for-tat policies answer. At the end of every
+step, for every pair and replication (model.md §6)::
+
+    observed   = level of c at step  s − max(lag_i − 1, 0)
+    detected   ~ Bernoulli(detect_i)              not detected: the old perception stays
+    misread    ~ Bernoulli(misread_i)             one rung up or down (p = ½ each), clipped
+    attributed = attributed or Bernoulli(attribution_i)     only for `indirect` channels
+
+so ``lag`` 0 and 1 both mean "seen by the next decision" (moves are simultaneous) and each
+further step of lag delays the sighting by a step. Attribution is sticky: once an indirect
+channel has been pinned on its source, the observer keeps knowing whose it is. An unattributed
+channel adds nothing to the hostility the observer feels from its owner and cannot be seen to
+cross a red line. Continuous channels are never misread.
+
+Four uniforms per pair and replication are drawn every step, used or not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layout import Layout
+
+
+class Perception:
+    """Perceived levels of the perception pairs, shape (R, P), and their attribution."""
+
+    DRAWS = 4  # uniforms per pair per step: detect, misread, direction, attribution
+
+    def __init__(
+        self,
+        layout: Layout,
+        extra_pairs: list[tuple[int, int]],
+        detect: np.ndarray,
+        misread: np.ndarray,
+        attribution: np.ndarray,
+        lag: np.ndarray,
+        levels0: np.ndarray,
+    ) -> None:
+        """Build the pairs and the initial perception (the true initial levels).
+
+        Args:
+            layout: the scenario's layout.
+            extra_pairs: (observer, channel) pairs policies need beyond the standard ones.
+            detect, misread, attribution: (R, A) per-actor probabilities.
+            lag: (A,) observation lag in steps.
+            levels0: (R, C) initial levels.
+        """
+        self.layout = ly = layout
+        pairs: set[tuple[int, int]] = set()
+        for c in range(ly.C):
+            for i in np.nonzero(ly.felt[c])[0]:
+                pairs.add((int(i), c))
+            pairs.add((int(ly.target[c]), c))
+        for rl in ly.red_lines:
+            pairs.add((rl.owner, rl.watch))
+        pairs.update(extra_pairs)
+        pairs = {(i, c) for i, c in pairs if ly.owner[c] != i}
+        # felt pairs first, grouped by (observer, owner), so hostility is one reduceat
+        felt = sorted(
+            (p for p in pairs if ly.felt[p[1], p[0]]), key=lambda p: (p[0], ly.owner[p[1]], p[1])
+        )
+        rest = sorted(p for p in pairs if not ly.felt[p[1], p[0]])
+        self.pairs = felt + rest
+        self.P = len(self.pairs)
+        self.index = {p: k for k, p in enumerate(self.pairs)}
+        self.obs = np.array([p[0] for p in self.pairs], dtype=np.intp)
+        self.ch = np.array([p[1] for p in self.pairs], dtype=np.intp)
+        self.n_felt = len(felt)
+        groups: list[tuple[int, int]] = []
+        starts: list[int] = []
+        for k, (i, c) in enumerate(felt):
+            g = (i, int(ly.owner[c]))
+            if not groups or groups[-1] != g:
+                groups.append(g)
+                starts.append(k)
+        self.group_obs = np.array([g[0] for g in groups], dtype=np.intp)
+        self.group_owner = np.array([g[1] for g in groups], dtype=np.intp)
+        self.group_starts = np.array(starts, dtype=np.intp)
+
+        self.detect = detect[:, self.obs]
+        self.misread = misread[:, self.obs]
+        self.attribution = attribution[:, self.obs]
+        self.lag = np.maximum(np.asarray(lag, dtype=np.intp)[self.obs] - 1, 0)
+        self.lags = sorted(set(self.lag.tolist()))
+        self.cont = ly.continuous[self.ch]
+        self.top = np.where(self.cont, np.inf, ly.n_rungs[self.ch] - 1).astype(float)
+        self.indirect = ly.indirect[self.ch]
+        self.level = levels0[:, self.ch].copy()
+        self.attributed = np.broadcast_to(~self.indirect, self.level.shape).copy()
+
+    def update(self, history: np.ndarray, step: int, u: np.ndarray) -> None:
+        """Perceive the levels of step ``step`` (lagged) from the history (R, T+1, C).
+
+        Args:
+            history: recorded levels per step; columns up to ``step`` are filled.
+            step: the step just completed.
+            u: (R, 4·P) uniforms: detect, misread, direction, attribution blocks.
+        """
+        P = self.P
+        if P == 0:
+            return
+        u_det, u_mis, u_dir, u_att = (u[:, k * P : (k + 1) * P] for k in range(4))
+        if len(self.lags) == 1:
+            observed = history[:, max(step - self.lags[0], 0)][:, self.ch]
+        else:
+            observed = np.empty_like(self.level)
+            for lag in self.lags:
+                cols = np.nonzero(self.lag == lag)[0]
+                observed[:, cols] = history[:, max(step - lag, 0)][:, self.ch[cols]]
+        shift = np.where(u_dir < 0.5, -1.0, 1.0) * ((u_mis < self.misread) & ~self.cont)
+        seen = np.clip(observed + shift, 0.0, self.top)
+        self.level = np.where(u_det < self.detect, seen, self.level)
+        self.attributed |= u_att < self.attribution
+
+    def e(self) -> np.ndarray:
+        """(R, P) hostility of each perceived level; 0 where the source is not attributed."""
+        return self.layout.e_of(self.level, self.ch) * self.attributed
+
+    def hostility(self, e: np.ndarray | None = None) -> np.ndarray:
+        """(R, A, A): ``[r, i, j]`` the hostility i perceives from j (max over j's channels)."""
+        ly = self.layout
+        R = self.level.shape[0]
+        out = np.zeros((R, ly.A, ly.A))
+        if self.n_felt:
+            pe = self.e() if e is None else e
+            h = np.maximum.reduceat(pe[:, : self.n_felt], self.group_starts, axis=1)
+            out[:, self.group_obs, self.group_owner] = h
+        return out

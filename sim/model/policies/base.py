@@ -1,0 +1,98 @@
+"""What every policy is: a rule from what an actor perceives to a level per channel.
+
+A policy instance serves all channels whose owner uses it (one instance per policy in a model),
+so its work is vectorised over replications and looped over channels only. ``decide`` reads
+the model's state as it stood after the previous step (decisions are simultaneous) and returns
+the proposed level of each of its channels; the model then applies ``max_step``, events,
+alliance duties and interventions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from ..layout import Layout
+    from ..params import Params
+    from ..wargame import Wargame
+
+
+class Policy:
+    """Base class. Subclasses set ``name``, ``classifier`` and implement :meth:`decide`."""
+
+    name: ClassVar[str] = ""
+    classifier: ClassVar[dict[str, Any]] = {}
+    discrete_only: ClassVar[bool] = True
+
+    def __init__(self, layout: Layout, channels: list[int], params: Params) -> None:
+        self.layout = layout
+        self.channels = np.asarray(channels, dtype=np.intp)
+        if self.discrete_only:
+            for c in channels:
+                if layout.continuous[c]:
+                    raise ModelError(
+                        f"actors.{layout.channels[c].ref.split('.')[0]}.policy: {self.name} "
+                        f"needs a ladder of rungs, but {layout.channels[c].ref} is continuous"
+                    )
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(observer, channel) pairs this policy needs perceived beyond the standard ones."""
+        return []
+
+    def decide(self, model: Wargame, u: np.ndarray) -> np.ndarray:
+        """Proposed levels (R, n) of this policy's channels.
+
+        Args:
+            model: the model, with the state after the previous step.
+            u: (R, C) this step's choice uniforms, one per channel (column = channel index).
+        """
+        raise NotImplementedError
+
+
+def counterpart(layout: Layout, c: int) -> int:
+    """The opponent channel a reactive policy on channel c answers.
+
+    In order: the other channel of a game that contains c; the target's channel aimed back at
+    c's owner on the same ladder; on any ladder; else the target's channel the owner feels most.
+
+    Raises:
+        ModelError: if the target has no channel the owner could answer.
+    """
+    ly = layout
+    for g in ly.games:
+        if c in g.channels:
+            return g.channels[1] if g.channels[0] == c else g.channels[0]
+    me, other = ly.owner[c], ly.target[c]
+    theirs = ly.channels_of[other]
+    back = [k for k in theirs if ly.target[k] == me]
+    same = [k for k in back if ly.channels[k].ladder == ly.channels[c].ladder]
+    if same:
+        return same[0]
+    if back:
+        return back[0]
+    felt = [k for k in theirs if ly.felt[k, me]]
+    if felt:
+        return felt[0]
+    raise ModelError(
+        f"{ly.channels[c].ref}: a reactive policy needs an opponent channel to answer, but "
+        f"{ly.actors[other]} has no channel aimed at {ly.actors[me]}"
+    )
+
+
+def match_rung(layout: Layout, mine: int, theirs: int, level: np.ndarray) -> np.ndarray:
+    """Map a level seen on channel ``theirs`` onto channel ``mine``'s ladder.
+
+    Same ladder: the same rung (clipped). Otherwise the rung of mine whose e is nearest the e of
+    the level seen (ties to the lower rung).
+    """
+    ly = layout
+    k_mine = int(ly.n_rungs[mine])
+    if ly.channels[mine].ladder == ly.channels[theirs].ladder:
+        return np.clip(np.rint(level), 0, k_mine - 1)
+    e_seen = ly.e_of(level[:, None], np.array([theirs]))[:, 0]
+    e_mine = ly.e_table[mine, :k_mine]
+    return np.argmin(np.abs(e_seen[:, None] - e_mine[None, :]), axis=1).astype(float)

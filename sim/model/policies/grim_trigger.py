@@ -1,0 +1,35 @@
+"""``grim_trigger``: cooperate until the opponent first rises above our initial rung, then
+play the top rung for ever."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import register
+from .tit_for_tat import TitForTat
+
+
+@register
+class GrimTrigger(TitForTat):
+    """Grim trigger: one defection is punished for ever.
+
+    Literature names: GRIM, grim trigger, Friedman's strategy (Friedman 1971; Axelrod 1984).
+    "Defection" is an opponent rung seen (mapped onto this ladder) above this channel's initial
+    rung; the punishment is the top rung of the ladder.
+    """
+
+    name = "grim_trigger"
+    classifier = {"stochastic": False, "memory_depth": float("inf"), "continuous": False}
+
+    def __init__(self, layout, channels, params):
+        super().__init__(layout, channels, params)
+        self.triggered = np.zeros((params.replications, len(self.channels)), dtype=bool)
+
+    def decide(self, model, u):
+        ly = self.layout
+        out = np.empty((model.R, len(self.channels)))
+        for k, (c, o) in enumerate(zip(self.channels, self.opponents, strict=True)):
+            if model.steps_done > 0:
+                self.triggered[:, k] |= self.seen(model, c, o) > ly.initial[c]
+            out[:, k] = np.where(self.triggered[:, k], ly.n_rungs[c] - 1, ly.initial[c])
+        return out

@@ -1,0 +1,21 @@
+"""``suspicious_tit_for_tat``: open one rung up (defect), then match the opponent."""
+
+from __future__ import annotations
+
+from .registry import register
+from .tit_for_tat import TitForTat
+
+
+@register
+class SuspiciousTitForTat(TitForTat):
+    """Suspicious tit for tat: defect first, then do what the other side last did.
+
+    Literature names: STFT, suspicious tit-for-tat (Beaufils, Delahaye & Mathieu 1996); on a
+    ladder the opening move is one rung above the initial rung (D on a C/D ladder).
+    """
+
+    name = "suspicious_tit_for_tat"
+    classifier = {"stochastic": False, "memory_depth": 1, "continuous": False}
+
+    def first_move(self, c: int) -> float:
+        return float(min(self.layout.initial[c] + 1, self.layout.n_rungs[c] - 1))

@@ -1,0 +1,208 @@
+"""The world phase of a step: production, shipments, battles, consumption, approval.
+
+Glue between the model's state and the pure world functions of :mod:`~sim.model.logistics`,
+:mod:`~sim.model.fronts` and :mod:`~sim.model.politics`. Order within a step (model.md §7):
+
+1. production (with its ramp) is added to every stock;
+2. every flow link ships what its channel's rung asks (``flows`` by rung), scaled down so that
+   no supplier dips below its requirement; shells a supplier sends to a side of a front arrive
+   less that front's dud rate for the supplier;
+3. each front fights its step in sub-steps; a side fires from its stock above its requirement
+   (a reserve held off the front), and what it fired leaves the stock;
+4. flat ``consumption`` leaves the stocks (never below zero);
+5. approval moves (rally, arming penalty, audience costs, reversion, noise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from . import fronts, logistics, politics
+from .layout import Layout
+from .params import Params
+
+MILESTONE_KM2 = 1000.0
+"""A front milestone is logged each time cumulative territory passes a multiple of this."""
+
+
+class World:
+    """Stocks (R, A, S), fronts and approval of one model."""
+
+    def __init__(self, layout: Layout, params: Params) -> None:
+        self.layout = ly = layout
+        R = params.replications
+        sc = ly.scenario
+        shape = (R, ly.A, ly.n_cat)
+        self.stock = np.zeros(shape)
+        self.production = np.zeros(shape)
+        self.requirement = np.zeros(shape)
+        self.consumption = np.zeros(shape)
+        self.ramp = np.zeros(shape)
+        for st in ly.stocks:
+            if st.spec is None:
+                continue
+            for name in ("initial", "production", "requirement", "consumption", "ramp"):
+                arr = params.get(f"{st.path}.{name}", getattr(st.spec, name))
+                target = self.stock if name == "initial" else getattr(self, name)
+                target[:, st.actor, st.cat] = arr
+        self.stock = np.maximum(self.stock, 0.0)
+
+        # flow links: amounts by rung (R, K, k_max) and dud rates (R, K)
+        K = ly.K
+        self.amounts = np.zeros((R, K, ly.k_max))
+        self.dud = np.zeros((R, K))
+        for k, link in enumerate(ly.links):
+            for rung, (path, value) in enumerate(link.amounts):
+                self.amounts[:, k, rung] = np.maximum(params.get(path, value), 0.0)
+            self.amounts[:, k, len(link.amounts) :] = self.amounts[:, k, len(link.amounts) - 1 : len(link.amounts)]
+            if link.dud is not None:
+                self.dud[:, k] = np.clip(params.get(*link.dud), 0.0, 1.0)
+
+        # fronts
+        self.front_params: list[fronts.FrontParams] = []
+        self.front_state: list[fronts.FrontState] = []
+        F = ly.F
+        self.forces = np.zeros((R, F, 2))
+        self.balance = np.zeros((R, F))
+        self.territory = np.zeros((R, F))
+        self.territory_change = np.zeros((R, F))
+        self.fire = np.zeros((R, F, 2))
+        self.shortfall = np.zeros((R, F, 2))
+        self.q = np.ones((R, F, 2))
+        self.fire_need = np.zeros((R, F, 2))
+        for f in ly.fronts:
+            spec = f.spec
+            base = f"fronts.{f.id}"
+            cols = {}
+            for name in ("forces", "lethality", "reinforcement", "fire_need"):
+                cols[name] = np.stack(
+                    [params.get(f"{base}.sides.{s}.{name}", getattr(spec.sides[s], name)) for s in f.side_ids],
+                    axis=1,
+                )
+            p = fronts.FrontParams(
+                lethality=np.maximum(cols["lethality"], 0.0),
+                reinforcement=cols["reinforcement"],
+                fire_need=np.maximum(cols["fire_need"], 0.0),
+                fire_elasticity=params.get(f"{base}.fire_elasticity", spec.fire_elasticity),
+                per_unit=params.get(f"{base}.territory.per_unit", spec.territory.per_unit),
+                threshold=params.get(f"{base}.territory.threshold", spec.territory.threshold),
+            )
+            self.front_params.append(p)
+            forces = np.maximum(cols["forces"], 0.0)
+            territory = np.full(R, float(spec.territory.initial))
+            self.front_state.append(fronts.FrontState(forces=forces, territory=territory))
+            self.forces[:, f.index] = forces
+            self.territory[:, f.index] = territory
+            self.fire_need[:, f.index] = p.fire_need
+            self.balance[:, f.index] = fronts.balance(p.lethality, np.ones((R, 2)), forces)
+        self.milestones = np.zeros((R, F), dtype=np.int64)
+
+        # approval
+        ap = {name: np.zeros((R, ly.A)) for name in politics.ApprovalParams.__dataclass_fields__}
+        self.approval = np.zeros((R, ly.A))
+        for i, aid in enumerate(ly.actors):
+            a = sc.actors[aid].approval
+            base = f"actors.{aid}.approval"
+            self.approval[:, i] = np.clip(params.get(f"{base}.initial", a.initial), 0.0, 1.0)
+            for name in ap:
+                value = getattr(a, name)
+                if name == "baseline" and value is None:
+                    ap[name][:, i] = self.approval[:, i]
+                else:
+                    ap[name][:, i] = params.get(f"{base}.{name}", value)
+        self.approval_params = politics.ApprovalParams(**ap)
+        self.audience_cost = ap["audience_cost"]
+        """(R, A) the actor's own audience cost per unenforced crossing (× the line's d)."""
+
+        # per-step flows, for the recorder
+        self.produced = np.zeros(shape)
+        self.inflow = np.zeros(shape)
+        self.outflow = np.zeros(shape)
+        self.used = np.zeros(shape)
+        self.shipped = np.zeros((R, K))
+        self.delivered = np.zeros((R, K))
+        self.duds = np.zeros((R, K))
+
+    def requested(self, levels: np.ndarray) -> np.ndarray:
+        """(R, K) rounds each link's channel asks to ship at the given levels."""
+        ly = self.layout
+        if ly.K == 0:
+            return np.zeros((levels.shape[0], 0))
+        rung = np.clip(levels[:, ly.link_channel], 0, ly.k_max - 1).astype(np.intp)
+        return np.take_along_axis(self.amounts, rung[:, :, None], axis=2)[:, :, 0]
+
+    def step(
+        self,
+        step: int,
+        levels: np.ndarray,
+        *,
+        provoked_assertive: np.ndarray,
+        arming_beyond: np.ndarray,
+        audience: np.ndarray,
+        eps: np.ndarray,
+    ) -> None:
+        """Advance stocks, fronts and approval by one step (see the module docstring)."""
+        ly = self.layout
+        self.stock, self.produced = logistics.produce(self.stock, self.production, self.ramp, step - 1)
+        if ly.K:
+            tr = logistics.transfer(
+                self.stock,
+                self.requirement,
+                self.requested(levels),
+                ly.link_src,
+                ly.link_dst,
+                ly.link_cat,
+                self.dud,
+            )
+            self.stock, self.inflow, self.outflow = tr.stock, tr.inflow, tr.outflow
+            self.shipped, self.delivered, self.duds = tr.shipped, tr.delivered, tr.duds
+        used = np.zeros_like(self.stock)
+        R = self.stock.shape[0]
+        for f in ly.fronts:
+            avail = np.zeros((R, 2))
+            for side in (0, 1):
+                cat = f.stock_cat[side]
+                if cat >= 0:
+                    a = f.sides[side]
+                    avail[:, side] = np.maximum(
+                        self.stock[:, a, cat] - self.requirement[:, a, cat], 0.0
+                    )
+            res = fronts.advance(
+                self.front_state[f.index], self.front_params[f.index], avail, ly.days, f.substeps
+            )
+            self.front_state[f.index] = res.state
+            for side in (0, 1):
+                cat = f.stock_cat[side]
+                if cat >= 0:
+                    a = f.sides[side]
+                    take = np.minimum(res.fire_used[:, side], self.stock[:, a, cat])
+                    self.stock[:, a, cat] -= take
+                    used[:, a, cat] += take
+            i = f.index
+            self.forces[:, i] = res.forces
+            self.balance[:, i] = res.balance
+            self.territory[:, i] = res.territory
+            self.territory_change[:, i] = res.territory_change
+            self.fire[:, i] = res.fire_used
+            self.shortfall[:, i] = res.shortfall
+            self.q[:, i] = res.q
+        self.stock, consumed = logistics.consume(self.stock, self.consumption)
+        self.used = used + consumed
+        # per-red-line audience costs come summed in ``audience``; the indicator is then 1
+        self.approval = politics.update_approval(
+            self.approval,
+            replace(self.approval_params, audience_cost=audience),
+            provoked_assertive=provoked_assertive,
+            arming_beyond=arming_beyond,
+            red_line_unenforced=1.0,
+            eps=eps,
+        )
+
+    def new_milestones(self) -> np.ndarray:
+        """(R, F) signed count of milestones newly passed this step (0 if none)."""
+        k = np.trunc(self.territory / MILESTONE_KM2).astype(np.int64)
+        new = np.where(np.abs(k) > np.abs(self.milestones), k, 0)
+        self.milestones = np.where(np.abs(k) > np.abs(self.milestones), k, self.milestones)
+        return new

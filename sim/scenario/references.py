@@ -1,0 +1,589 @@
+"""Cross-references and ranges, checked once every block has been parsed.
+
+Pydantic checks each block alone; what one block says about another (a channel's ladder, a
+red line's watched channel, a rung named in an event) and what needs the scenario as a whole
+(the horizon, an actor's resolved policy) is checked here. Every problem is an
+:class:`~sim.scenario.validation.Issue` at the path of the node it is about, with a
+did-you-mean where a name is close to a known one.
+
+The checker also runs on a partly valid scenario (the blocks that validated, when others did
+not), so that one run reports everything: entries that failed validation are passed in
+``broken`` and references to them are neither reported nor followed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .distributions import is_distribution
+from .schema import (
+    ActorFields,
+    Approval,
+    Beliefs,
+    Channel,
+    Ladder,
+    MeasureActor,
+    MeasureDyad,
+    MeasureFront,
+    MeasureRedLine,
+    Observe,
+    Scenario,
+    Stock,
+    dyad_key,
+    resolve_defaults,
+)
+from .tree import Path
+from .validation import Issue, did_you_mean, listing
+
+PROBABILITY = (0.0, 1.0)
+NON_NEGATIVE = (0.0, math.inf)
+
+# Which numbers of a block must lie in which range (checked for plain numbers and for the
+# support of distributions alike).
+_RANGES: dict[type, dict[str, tuple[float, float]]] = {
+    Observe: {"detect": PROBABILITY, "misread": PROBABILITY, "attribution": PROBABILITY},
+    Approval: {
+        "initial": PROBABILITY,
+        "baseline": PROBABILITY,
+        "reversion": PROBABILITY,
+        "opposed_share": PROBABILITY,
+        "rally": NON_NEGATIVE,
+        "arms_penalty": NON_NEGATIVE,
+        "audience_cost": NON_NEGATIVE,
+        "noise": NON_NEGATIVE,
+    },
+    Beliefs: {"expansionist": PROBABILITY, "conservatism": PROBABILITY},
+    Stock: {
+        "initial": NON_NEGATIVE,
+        "production": NON_NEGATIVE,
+        "requirement": NON_NEGATIVE,
+        "consumption": NON_NEGATIVE,
+    },
+}
+_ACTOR_RANGES = {"precision": NON_NEGATIVE, "switch_cost": NON_NEGATIVE}
+
+_WHAT = {PROBABILITY: "a probability or share in [0, 1]", NON_NEGATIVE: "non-negative"}
+
+
+class Checker:
+    """Collects the issues of one scenario."""
+
+    def __init__(self, scenario: Scenario, broken: Mapping[str, set[Any]] | None = None):
+        self.s = scenario
+        self.broken = {k: set(v) for k, v in (broken or {}).items()}
+        self.issues: list[Issue] = []
+        time = scenario.time
+        self.horizon: int | None = time.horizon if time is not None else None
+
+    # --- reporting ---------------------------------------------------------------------------
+
+    def add(self, path: Iterable[Any], message: str, key: bool = False) -> None:
+        self.issues.append(Issue(tuple(path), message, key=key))
+
+    # --- names -------------------------------------------------------------------------------
+
+    def known(self, kind: str, name: Any, path: Path, what: str, key: bool = False) -> bool:
+        """Whether ``name`` is an entry of ``kind`` (reported when it is not).
+
+        A name that exists but failed validation is neither reported nor followed.
+        """
+        table = getattr(self.s, kind) or {}
+        if name in table:
+            return True
+        broken = self.broken.get(kind, set())
+        if name not in broken and "*" not in broken:
+            options = list(table) + sorted(broken, key=str)
+            hint = did_you_mean(name, options) or (
+                f" ({kind.replace('_', ' ')}: {listing(options)})" if options else ""
+            )
+            self.add(path, f"unknown {what} {name!r}{hint}", key)
+        return False
+
+    def channel(self, ref: str, path: Path) -> tuple[str, Channel, Ladder | None] | None:
+        """The channel named ``ACTOR.channel`` (and its ladder), or ``None`` (reported)."""
+        actor_id, _, name = ref.partition(".")
+        if not self.known("actors", actor_id, path, "actor"):
+            return None
+        channels = self.s.actors[actor_id].channels
+        if ref in self.broken.get("channels", ()):
+            return None  # a channel that failed validation: already reported
+        if name not in channels:
+            hint = did_you_mean(name, channels) or (
+                f" (its channels: {listing(channels)})" if channels else " (it has no channels)"
+            )
+            self.add(path, f"actor {actor_id!r} has no channel {name!r}{hint}")
+            return None
+        channel = channels[name]
+        return actor_id, channel, self.s.ladders.get(channel.ladder)
+
+    def rung(self, ladder_id: str, ladder: Ladder | None, rung: Any, path: Path) -> float | None:
+        """The position of ``rung`` on a ladder (its index, or its level when continuous)."""
+        if ladder is None:
+            return None
+        if ladder.is_continuous:
+            assert ladder.continuous is not None
+            low, high = ladder.continuous.low, ladder.continuous.high
+            if isinstance(rung, str):
+                self.add(
+                    path,
+                    f"ladder {ladder_id!r} is continuous: expected a level in [{low:g}, {high:g}]"
+                    f", found the rung name {rung!r}",
+                )
+                return None
+            if not low <= rung <= high:
+                self.add(
+                    path, f"level {rung:g} is outside ladder {ladder_id!r}'s [{low:g}, {high:g}]"
+                )
+                return None
+            return float(rung)
+        ids = ladder.rung_ids
+        if not isinstance(rung, str):
+            self.add(
+                path,
+                f"ladder {ladder_id!r} has rungs: expected one of {listing(ids)}, "
+                f"found the number {rung:g}",
+            )
+            return None
+        if rung not in ids:
+            hint = did_you_mean(rung, ids) or f" (rungs: {listing(ids)})"
+            self.add(path, f"unknown rung {rung!r} of ladder {ladder_id!r}{hint}")
+            return None
+        return float(ids.index(rung))
+
+    def step(self, value: int | None, path: Path, what: str = "step") -> None:
+        if value is not None and self.horizon is not None and value > self.horizon:
+            self.add(path, f"{what} {value} is after the horizon ({self.horizon} steps)")
+
+    # --- numbers -----------------------------------------------------------------------------
+
+    def in_range(self, value: Any, path: Path, bounds: tuple[float, float], what: str = "") -> None:
+        if value is None:
+            return
+        low, high = bounds
+        what = what or _WHAT.get(bounds, f"in [{low:g}, {high:g}]")
+        if is_distribution(value):
+            a, b = value.support
+            if a < low or b > high:
+                span = f"[{a:g}, {b:g}]"
+                advice = ""
+                if value.dist == "normal":
+                    advice = "; truncate it with low and high"
+                elif value.dist == "lognormal" and high < math.inf:
+                    advice = "; use beta or uniform for a probability"
+                self.add(
+                    path,
+                    f"must be {what}, but this {value.dist} distribution takes values in "
+                    f"{span}{advice}",
+                )
+        elif isinstance(value, int | float) and not low <= value <= high:
+            self.add(path, f"must be {what}, found {value:g}")
+
+    def block_ranges(self, block: Any, path: Path) -> None:
+        ranges = _RANGES.get(type(block))
+        if block is None or ranges is None:
+            return
+        for name, bounds in ranges.items():
+            self.in_range(getattr(block, name), (*path, name), bounds)
+
+    # --- blocks ------------------------------------------------------------------------------
+
+    def run(self) -> list[Issue]:
+        s = self.s
+        if s.time is not None and s.time.dt is not None and s.time.substeps is not None:
+            self.add(("time", "substeps"), "give dt or substeps, not both (dt = 1 / substeps)")
+        if s.defaults is not None:
+            self.actor_fields(s.defaults, ("defaults",), None)
+        for aid, actor in (s.actors or {}).items():
+            self.actor(aid, actor)
+        for aid, alliance in (s.alliances or {}).items():
+            self.alliance(aid, alliance)
+        for rid, red_line in (s.red_lines or {}).items():
+            self.red_line(rid, red_line)
+        for gid, game in (s.games or {}).items():
+            self.game(gid, game)
+        for fid, front in (s.fronts or {}).items():
+            self.front(fid, front)
+        for i, event in enumerate(s.events or []):
+            if event is not None:
+                self.event(i, event)
+        for cid, cf in (s.counterfactuals or {}).items():
+            self.counterfactual(cid, cf)
+        if s.sensitivity is not None:
+            self.sensitivity()
+        self.policies()
+        return self.issues
+
+    def actor_fields(self, block: ActorFields, path: Path, owner: str | None) -> None:
+        for name, bounds in _ACTOR_RANGES.items():
+            self.in_range(getattr(block, name), (*path, name), bounds)
+        tau = block.risk_tolerance
+        if tau is not None:
+            low = tau.support[0] if is_distribution(tau) else tau
+            if low <= 0:
+                self.add((*path, "risk_tolerance"), "must be > 0 (risk costs are divided by it)")
+        self.block_ranges(block.observe, (*path, "observe"))
+        self.block_ranges(block.approval, (*path, "approval"))
+        if block.beliefs is not None:
+            self.block_ranges(block.beliefs, (*path, "beliefs"))
+            for other, prior in block.beliefs.about.items():
+                bpath = (*path, "beliefs", other)
+                if self.known("actors", other, bpath, "actor", True):
+                    if other == owner:
+                        self.add(bpath, f"{owner!r} holds no belief about itself", key=True)
+                self.in_range(prior.expansionist, (*bpath, "expansionist"), PROBABILITY)
+
+    def actor(self, aid: str, actor: Any) -> None:
+        path = ("actors", aid)
+        self.actor_fields(actor, path, aid)
+        for sid, stock in actor.stocks.items():
+            self.block_ranges(stock, (*path, "stocks", sid))
+        for cid, channel in actor.channels.items():
+            self.channel_block(aid, actor, cid, channel)
+
+    def channel_block(self, aid: str, actor: Any, cid: str, ch: Channel) -> None:
+        path = ("actors", aid, "channels", cid)
+        ladder = None
+        if self.known("ladders", ch.ladder, (*path, "ladder"), "ladder"):
+            ladder = self.s.ladders[ch.ladder]
+        if self.known("actors", ch.target, (*path, "target"), "actor") and ch.target == aid:
+            self.add((*path, "target"), f"a channel's target is another actor, not {aid!r} itself")
+        if ch.initial is not None:
+            self.rung(ch.ladder, ladder, ch.initial, (*path, "initial"))
+        if ch.flows:
+            if ladder is not None and ladder.is_continuous:
+                self.add(
+                    (*path, "flows"),
+                    f"flows give one value per rung, and ladder {ch.ladder!r} is continuous",
+                )
+            for stock, values in ch.flows.items():
+                fpath = (*path, "flows", stock)
+                if stock not in actor.stocks and f"{aid}.{stock}" not in self.broken.get(
+                    "stocks", ()
+                ):
+                    hint = did_you_mean(stock, actor.stocks) or (
+                        f" (its stocks: {listing(actor.stocks)})"
+                        if actor.stocks
+                        else " (it has no stocks)"
+                    )
+                    self.add(fpath, f"actor {aid!r} has no stock {stock!r}{hint}", key=True)
+                if ladder is not None and not ladder.is_continuous:
+                    n = len(ladder.rung_ids)
+                    if len(values) != n:
+                        self.add(
+                            fpath,
+                            f"flows give one value per rung of ladder {ch.ladder!r}: expected "
+                            f"{n} ({', '.join(ladder.rung_ids)}), found {len(values)}",
+                        )
+                for i, v in enumerate(values):
+                    self.in_range(v, (*fpath, i), NON_NEGATIVE, "non-negative (a flow per step)")
+        if ch.script is not None:
+            for i, rung in enumerate(ch.script):
+                self.rung(ch.ladder, ladder, rung, (*path, "script", i))
+            if self.horizon is not None and len(ch.script) > self.horizon:
+                self.add(
+                    (*path, "script"),
+                    f"a script gives one rung per step; found {len(ch.script)} for a horizon of "
+                    f"{self.horizon}",
+                )
+
+    def alliance(self, aid: str, al: Any) -> None:
+        path = ("alliances", aid)
+        seen: set[str] = set()
+        for i, member in enumerate(al.members):
+            if member in seen:
+                self.add((*path, "members", i), f"{member!r} is listed twice")
+            seen.add(member)
+            self.known("actors", member, (*path, "members", i), "actor")
+        for member, duties in al.obligations.items():
+            opath = (*path, "obligations", member)
+            if member not in al.members:
+                self.add(opath, f"{member!r} is not a member of this alliance", key=True)
+                continue
+            if member not in self.s.actors:
+                continue
+            for cid, rung in duties.items():
+                ref = self.channel(f"{member}.{cid}", (*opath, cid))
+                if ref is not None:
+                    _, channel, ladder = ref
+                    self.rung(channel.ladder, ladder, rung, (*opath, cid))
+        if al.patron is not None and al.patron not in al.members:
+            self.add((*path, "patron"), f"the patron {al.patron!r} is not a member")
+        if al.pressure is not None:
+            ppath = (*path, "pressure")
+            ref = self.channel(al.pressure.on, (*ppath, "on"))
+            client = al.pressure.on.partition(".")[0]
+            if ref is not None:
+                if client not in al.members:
+                    self.add(
+                        (*ppath, "on"),
+                        f"pressure is on a member's channel; {client!r} is not a member",
+                    )
+                elif client == al.patron:
+                    self.add((*ppath, "on"), "pressure is on a client's channel, not the patron's")
+            if al.patron is None:
+                self.add(ppath, "pressure needs a patron: add patron: ACTOR")
+            if al.pressure.front is not None:
+                self.known("fronts", al.pressure.front, (*ppath, "front"), "front")
+        self.in_range(al.reliability, (*path, "reliability"), PROBABILITY)
+        if al.side_clauses is not None:
+            self.in_range(
+                al.side_clauses.tech_cost_discount,
+                (*path, "side_clauses", "tech_cost_discount"),
+                PROBABILITY,
+            )
+        if self.horizon is not None and al.lag > self.horizon:
+            self.add((*path, "lag"), f"lag {al.lag} is longer than the horizon ({self.horizon})")
+
+    def red_line(self, rid: str, rl: Any) -> None:
+        path = ("red_lines", rid)
+        self.known("actors", rl.owner, (*path, "owner"), "actor")
+        watch = self.channel(rl.watch.channel, (*path, "watch", "channel"))
+        if watch is not None:
+            owner_of, channel, ladder = watch
+            if owner_of == rl.owner:
+                self.add(
+                    (*path, "watch", "channel"),
+                    "a red line watches another actor's channel, not its owner's",
+                )
+            self.rung(channel.ladder, ladder, rl.watch.at_least, (*path, "watch", "at_least"))
+        if rl.response is not None:
+            resp = self.channel(rl.response.channel, (*path, "response", "channel"))
+            if resp is not None:
+                owner_of, channel, ladder = resp
+                if owner_of != rl.owner:
+                    self.add(
+                        (*path, "response", "channel"),
+                        f"the response is one of the owner's ({rl.owner}) channels",
+                    )
+                self.rung(
+                    channel.ladder, ladder, rl.response.at_least, (*path, "response", "at_least")
+                )
+        self.in_range(rl.credibility, (*path, "credibility"), PROBABILITY)
+        self.in_range(rl.audience_cost, (*path, "audience_cost"), NON_NEGATIVE)
+        self.step(rl.window, (*path, "window"), "window")
+
+    def game(self, gid: str, game: Any) -> None:
+        path = ("games", gid)
+        ladders = []
+        for i, ref in enumerate(game.channels):
+            found = self.channel(ref, (*path, "channels", i))
+            if found is not None:
+                _, channel, ladder = found
+                if ladder is not None and ladder.is_continuous:
+                    self.add(
+                        (*path, "channels", i),
+                        f"a game needs rungs; ladder {channel.ladder!r} is continuous",
+                    )
+                    ladder = None
+                ladders.append(ladder)
+        if len(game.channels) == 2 and game.channels[0] == game.channels[1]:
+            self.add((*path, "channels"), "a game is played between two different channels")
+        if len(ladders) != 2 or None in ladders:
+            return
+        pairs = [a + b for a in ladders[0].rung_ids for b in ladders[1].rung_ids]
+        missing = [p for p in pairs if p not in game.payoffs]
+        unknown = [k for k in game.payoffs if k not in pairs]
+        for key in unknown:
+            if len(missing) == 1 and len(unknown) == 1:
+                hint = f"; did you mean {missing[0]!r}?"  # the one pair left out
+            else:
+                hint = did_you_mean(key, pairs) or f" (pairs: {listing(pairs)})"
+            self.add(
+                (*path, "payoffs", key),
+                f"{key!r} is not a pair of rungs (row rung then column rung){hint}",
+                key=True,
+            )
+        if missing:
+            self.add((*path, "payoffs"), f"missing payoffs for {listing(missing)}")
+
+    def front(self, fid: str, front: Any) -> None:
+        path = ("fronts", fid)
+        for side_id, side in front.sides.items():
+            spath = (*path, "sides", side_id)
+            exists = self.known("actors", side_id, spath, "actor", key=True)
+            if side.stock is not None and exists:
+                stocks = self.s.actors[side_id].stocks
+                if side.stock not in stocks and f"{side_id}.{side.stock}" not in self.broken.get(
+                    "stocks", ()
+                ):
+                    hint = did_you_mean(side.stock, stocks) or (
+                        f" (its stocks: {listing(stocks)})" if stocks else " (it has no stocks)"
+                    )
+                    self.add(
+                        (*spath, "stock"), f"actor {side_id!r} has no stock {side.stock!r}{hint}"
+                    )
+            for i, supplier in enumerate(side.suppliers):
+                if self.known("actors", supplier, (*spath, "suppliers", i), "actor") and (
+                    supplier == side_id
+                ):
+                    self.add((*spath, "suppliers", i), "a side does not supply itself")
+            for name in ("forces", "lethality", "reinforcement", "fire_need"):
+                self.in_range(getattr(side, name), (*spath, name), NON_NEGATIVE)
+        for actor_id, rate in front.dud_rate.items():
+            dpath = (*path, "dud_rate", actor_id)
+            self.known("actors", actor_id, dpath, "actor", key=True)
+            self.in_range(rate, dpath, PROBABILITY)
+        self.in_range(front.fire_elasticity, (*path, "fire_elasticity"), NON_NEGATIVE)
+        self.in_range(front.territory.per_unit, (*path, "territory", "per_unit"), NON_NEGATIVE)
+        self.in_range(front.territory.threshold, (*path, "territory", "threshold"), NON_NEGATIVE)
+
+    def event(self, i: int, event: Any) -> None:
+        path = ("events", i)
+        self.step(event.at, (*path, "at"), "event at step")
+        if event.until is not None:
+            if event.until < event.at:
+                self.add((*path, "until"), f"until ({event.until}) is before at ({event.at})")
+            self.step(event.until, (*path, "until"), "until step")
+        found = self.channel(event.set, (*path, "set"))
+        if found is not None:
+            _, channel, ladder = found
+            self.rung(channel.ladder, ladder, event.to, (*path, "to"))
+
+    def counterfactual(self, cid: str, cf: Any) -> None:
+        path = ("counterfactuals", cid)
+        for arm, bounds in cf.arms.items():
+            for ref, bound in bounds.items():
+                bpath = (*path, "arms", arm, ref)
+                found = self.channel(ref, bpath)
+                if found is None:
+                    continue
+                _, channel, ladder = found
+                lo = hi = None
+                if bound.at_least is not None:
+                    lo = self.rung(channel.ladder, ladder, bound.at_least, (*bpath, "at_least"))
+                if bound.at_most is not None:
+                    hi = self.rung(channel.ladder, ladder, bound.at_most, (*bpath, "at_most"))
+                if lo is not None and hi is not None and lo > hi:
+                    self.add(
+                        (*bpath, "at_most"),
+                        f"at_most ({bound.at_most}) is below at_least ({bound.at_least})",
+                    )
+                self.step(bound.from_, (*bpath, "from"), "from step")
+                if bound.until is not None:
+                    if bound.until < bound.from_:
+                        self.add(
+                            (*bpath, "until"),
+                            f"until ({bound.until}) is before from ({bound.from_})",
+                        )
+                    self.step(bound.until, (*bpath, "until"), "until step")
+        for i, m in enumerate(cf.measure):
+            mpath = (*path, "measure", i)
+            if isinstance(m, MeasureRedLine):
+                self.known("red_lines", m.red_line, (*mpath, "red_line"), "red line")
+                self.step(m.crossed_by, (*mpath, "crossed_by"))
+            elif isinstance(m, MeasureFront):
+                self.known("fronts", m.front, (*mpath, "front"), "front")
+                self.step(m.territory_at, (*mpath, "territory_at"))
+            elif isinstance(m, MeasureDyad):
+                self.dyad(m.dyad, (*mpath, "dyad"))
+                self.step(m.max_escalation_by, (*mpath, "max_escalation_by"))
+            elif isinstance(m, MeasureActor):
+                self.known("actors", m.actor, (*mpath, "actor"), "actor")
+                self.step(m.approval_at, (*mpath, "approval_at"))
+
+    def dyad(self, text: str, path: Path) -> bool:
+        a, _, b = text.partition("-")
+        ok = self.known("actors", a, path, "actor")
+        ok = self.known("actors", b, path, "actor") and ok
+        if ok and a == b:
+            self.add(path, "a dyad is two different actors")
+            return False
+        return ok
+
+    def sensitivity(self) -> None:
+        sens = self.s.sensitivity
+        for i, target in enumerate(sens.targets):
+            tpath = ("sensitivity", "targets", i)
+            kind, _, rest = target.partition(".")
+            name = rest.rpartition(".")[0]
+            if kind == "red_line":
+                self.known("red_lines", name, tpath, "red line")
+            elif kind == "front":
+                self.known("fronts", name, tpath, "front")
+            elif kind == "actor":
+                self.known("actors", name, tpath, "actor")
+            elif kind == "escalation" and self.dyad(name, tpath):
+                a, _, b = name.partition("-")
+                if dyad_key(a, b) != name:
+                    fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
+                    self.add(
+                        tpath, f"dyads are named with their ids in order; did you mean {fixed!r}?"
+                    )
+                elif not self.linked(a, b):
+                    self.add(
+                        tpath,
+                        f"no channel joins {a} and {b}, so there is no escalation "
+                        "between them to measure",
+                    )
+        if sens.params and not any(self.broken.values()):
+            from .paths import get_path
+
+            resolved = resolve_defaults(self.s)
+            for i, param in enumerate(sens.params):
+                ppath = ("sensitivity", "params", i)
+                try:
+                    value = get_path(resolved, param)
+                except KeyError as exc:
+                    self.add(ppath, str(exc.args[0]))
+                    continue
+                if not (is_distribution(value) or type(value) is float):
+                    self.add(ppath, f"{param} is not a number parameter (found {value!r})")
+
+    def linked(self, a: str, b: str) -> bool:
+        for x, y in ((a, b), (b, a)):
+            if any(ch.target == y for ch in self.s.actors[x].channels.values()):
+                return True
+        return False
+
+    def policies(self) -> None:
+        defaults = self.s.defaults
+        default_policy = defaults.policy if defaults is not None else None
+        for aid, actor in (self.s.actors or {}).items():
+            if aid in self.broken.get("partial", ()):
+                continue  # it lost keys to validation: what it needs may be among them
+            policy = actor.policy or default_policy or "utility"
+            if actor.policy is not None:
+                path, key, source = ("actors", aid, "policy"), False, ""
+            else:
+                path, key, source = ("actors", aid), True, " (from defaults)"
+            if policy == "richardson":
+                if actor.richardson is None:
+                    self.add(
+                        path, f"policy richardson{source} needs a richardson block {{k, a, g}}", key
+                    )
+                continuous = [
+                    c
+                    for c in actor.channels.values()
+                    if c.ladder in self.s.ladders and self.s.ladders[c.ladder].is_continuous
+                ]
+                known = all(c.ladder in self.s.ladders for c in actor.channels.values())
+                if not continuous and known:
+                    self.add(
+                        path,
+                        f"policy richardson{source} moves a channel on a continuous "
+                        "ladder; this actor has none",
+                        key,
+                    )
+            elif policy == "always":
+                if actor.rung is None:
+                    self.add(path, f"policy always{source} needs 'rung': the rung it plays", key)
+                else:
+                    for ch in actor.channels.values():
+                        ladder = self.s.ladders.get(ch.ladder)
+                        self.rung(ch.ladder, ladder, actor.rung, ("actors", aid, "rung"))
+            elif policy == "scripted":
+                for cid, ch in actor.channels.items():
+                    if ch.script is None:
+                        self.add(
+                            ("actors", aid, "channels", cid),
+                            f"policy scripted{source} needs a script on every channel; "
+                            f"{cid!r} has none",
+                            key=True,
+                        )
+
+
+def check(scenario: Scenario, broken: Mapping[str, set[Any]] | None = None) -> list[Issue]:
+    """Every cross-reference and range problem of ``scenario`` (parsed, defaults unresolved)."""
+    return Checker(scenario, broken).run()

@@ -1,0 +1,39 @@
+"""The notebooks are committed clean and keep their shape: a RUNS knob, text between cells.
+
+They are executed by ``pytest --nbmake notebooks/``; this test checks what nbmake does not.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+
+
+def test_the_four_notebooks_exist():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_seoul_arms_ukraine.ipynb",
+        "02_weapons_or_restraint.ipynb",
+        "03_what_drives_the_risk.ipynb",
+        "04_classic_models.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean_and_tells_a_story(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        f"{path.name} has outputs: clear them before committing"
+    )
+    assert re.search(r"^RUNS = \d+", code[0].source, re.M), "RUNS = ... in the first code cell"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    # text between the cells: no two code cells in a row more than twice
+    kinds = "".join("c" if c.cell_type == "code" else "m" for c in nb.cells)
+    assert "ccc" not in kinds, f"{path.name}: three code cells in a row, say what they show"
+    assert '"../scenarios"' in code[0].source or "Path(\"..\") / \"scenarios\"" in code[0].source

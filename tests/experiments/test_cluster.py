@@ -1,0 +1,143 @@
+"""Dask: a LocalCluster and a real scheduler + worker pair give the same tables as one process.
+
+The real pair is started by the test on loopback (``dask scheduler`` / ``dask worker``), the
+way a user starts a cluster, and always torn down.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, read_tables
+
+import sim
+from sim.experiments.errors import ExperimentError
+
+distributed = pytest.importorskip("distributed")
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _dask_cli() -> list[str]:
+    script = Path(sys.executable).parent / "dask"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dask"]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture
+def loopback_cluster(tmp_path):
+    """``dask scheduler`` and ``dask worker --nworkers 2`` on 127.0.0.1; the address."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = tmp_path / "dask-logs"
+    logs.mkdir()
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    procs = []
+    try:
+        procs.append(
+            subprocess.Popen(
+                [
+                    *_dask_cli(),
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--no-dashboard",
+                ],
+                stdout=(logs / "scheduler.log").open("w"),
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                cwd=tmp_path,
+            )
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or procs[0].poll() is not None:
+                    pytest.fail(
+                        "dask scheduler did not start:\n" + (logs / "scheduler.log").read_text()
+                    )
+                time.sleep(0.2)
+        procs.append(
+            subprocess.Popen(
+                [
+                    *_dask_cli(),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(tmp_path / "dask-worker-space"),
+                ],
+                stdout=(logs / "worker.log").open("w"),
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                cwd=tmp_path,
+            )
+        )
+        yield address
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+def test_a_real_scheduler_and_worker_pair_gives_the_same_tables(
+    reference, loopback_cluster, tmp_path
+):
+    _, ref = reference
+    out = tmp_path / "dask"
+    res = sim.run(str(SMALL), RUNS, SEED, chunk_size=CHUNK, out=out, scheduler=loopback_cluster)
+    assert res.manifest["executor"]["kind"] == "dask"
+    assert_same_tables(ref, read_tables(out))
+
+
+def test_a_local_cluster_gives_the_same_tables(reference, tmp_path):
+    _, ref = reference
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        out = tmp_path / "local"
+        sim.run(
+            str(SMALL), RUNS, SEED, chunk_size=CHUNK, out=out, scheduler=cluster.scheduler_address
+        )
+    assert_same_tables(ref, read_tables(out))
+
+
+def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path):
+    out = tmp_path / "never"
+    with pytest.raises(ExperimentError, match="cannot reach the Dask scheduler"):
+        sim.run(str(SMALL), 10, 1, out=out, scheduler=f"tcp://127.0.0.1:{_free_port()}")
+    assert not out.exists()
