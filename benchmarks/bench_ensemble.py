@@ -16,8 +16,9 @@ Targets (issue #4):
 - time per step grows no faster than n² in the number of actors, and a 193-actor, 120-step,
   100-run ensemble finishes in under a minute.
 
-``big`` runs the ``wargame`` command itself in a subprocess and samples the resident memory of
-its whole process tree (the parent and its pool workers, summed) every 0.2 s.
+``big`` runs the ``wargame`` command itself in a subprocess and samples the memory of its whole
+process tree (the parent, the forkserver and the pool workers: proportional set size, so pages
+the workers share with the forkserver count once) every 0.2 s.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def throughput(runs: int, batch_runs: int, seed: int) -> dict[str, float]:
         sim.Wargame,
         parameters={"scenario": str(FLAGSHIP)},
         number_processes=2,
-        iterations=1,
         max_steps=horizon,
         data_collection_period=-1,
         display_progress=False,
@@ -101,9 +101,12 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for p in procs:
         try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
+            # PSS: pages shared by the forkserver and the workers it forked count once.
+            total += p.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
+        except AttributeError:  # no PSS on this platform
+            total += p.memory_info().rss
     return total
 
 
@@ -240,6 +243,8 @@ def growth(sizes: list[int], runs: int, horizon: int) -> list[tuple[int, float]]
     from sim.scenario import load_scenario_text
 
     rows = []
+    # Warm up (imports, first-call caches) so that the first size does not pay for them.
+    run(load_scenario_text(generated_scenario(5, horizon=2), "<warm-up>"), 2, 1, record="outcomes")
     for n in sizes:
         sc = load_scenario_text(generated_scenario(n, horizon=horizon), f"<generated {n}>")
         t0 = time.perf_counter()

@@ -11,9 +11,11 @@ Targets (issue #5): every figure under 2 s for a 10,000-run flagship result, the
     # or let the benchmark make it (same command through the Python API)
     .venv/bin/python benchmarks/bench_figures.py /tmp/seoul10k --runs 10000
 
-Reported per figure: the time to read the tables it needs (first use only: a results folder
-reads each table once and keeps it) and the time to draw it and save it as a PNG. Then the
-report, from a freshly opened folder (so it pays for reading every table).
+Reported: the time to read each table (once: the figures share what was read), then per figure
+the time to draw it and save it as a PNG, the first time (the first figure also pays for
+matplotlib's start: fonts, caches) and the best of three. Then the report, from a freshly
+opened folder, so that it pays for reading every table. The machine has 2 cores shared with
+others: run it when they are idle, and give ``uptime``'s load with the numbers.
 """
 
 from __future__ import annotations
@@ -60,22 +62,24 @@ def main() -> int:
         if df is not None:
             print(f"{name:<10} {len(df):>12,} {dt:8.2f}")
 
-    print(f"\n{'figure':<16} {'draw+save s':>12}")
+    print(f"\n{'figure':<16} {'first s':>8} {'best of 3 s':>12}")
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name in plots.available(src):
-            t = time.perf_counter()
-            fig = plots.draw(name, src)
-            fig.savefig(Path(tmp) / f"{name}.png")
-            dt = time.perf_counter() - t
-            worst = max(worst, dt)
-            print(f"{name:<16} {dt:12.2f}")
+            times = []
+            for _ in range(3):
+                t = time.perf_counter()
+                fig = plots.draw(name, src)
+                fig.savefig(Path(tmp) / f"{name}.png")
+                times.append(time.perf_counter() - t)
+            worst = max(worst, times[0])
+            print(f"{name:<16} {times[0]:8.2f} {min(times):12.2f}")
         fresh = sim.open_results(args.results)
         t = time.perf_counter()
         report.write(fresh, Path(tmp) / "report.html")
         rep = time.perf_counter() - t
         size = (Path(tmp) / "report.html").stat().st_size
-    print(f"\nslowest figure {worst:.2f} s (target < 2 s)")
+    print(f"\nslowest figure, first time {worst:.2f} s (target < 2 s)")
     print(f"report (cold, every table read) {rep:.2f} s, {size / 1e6:.1f} MB (target < 15 s)")
     return 0 if worst < 2.0 and rep < 15.0 else 1
 

@@ -423,7 +423,7 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
 def _fmt(x: float, lo: float, hi: float, pct: bool) -> str:
     if pct:
         return f"{x:7.1%}  [{lo:.1%}, {hi:.1%}]"
-    return f"{x:12,.2f}  [{lo:,.2f}, {hi:,.2f}]"
+    return f"{_sig(x):>12}  [{_sig(lo)}, {_sig(hi)}]"
 
 
 def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
@@ -432,4 +432,16 @@ def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
             f"{100 * x:+7.1f} pp  (SE {100 * se:.1f} pp)  "
             f"[{100 * lo:+.1f}, {100 * hi:+.1f}] pp  paired"
         )
-    return f"{x:+12,.2f}  (SE {se:,.2f})  [{lo:+,.2f}, {hi:+,.2f}]  paired"
+    return f"{_sig(x, True):>12}  (SE {_sig(se)})  [{_sig(lo, True)}, {_sig(hi, True)}]  paired"
+
+
+def _sig(x: float, sign: bool = False) -> str:
+    """A number with the decimals its size needs (approval 0.274, escalation 6.99, km² 4,731)."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    plus = "+" if sign else ""
+    if abs(x) >= 1000:
+        return f"{x:{plus},.0f}"
+    if abs(x) >= 10:
+        return f"{x:{plus}.1f}"
+    return f"{x:{plus}.3f}"

@@ -158,7 +158,9 @@ def _reproduce(src: Source) -> list[Block]:
     lines = []
     command = get("command")
     if isinstance(command, list):
-        command = " ".join(map(str, command))
+        import shlex
+
+        command = shlex.join(map(str, command))
     blocks = [Block("h2", "How to reproduce")]
     if command:
         blocks.append(Block("pre", str(command)))

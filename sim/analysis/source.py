@@ -9,7 +9,7 @@ that every figure asks the same questions: *is this table here?*, *what is the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,10 @@ import numpy as np
 import pandas as pd
 
 TIME_TABLES = ("actors", "stocks", "channels", "dyads", "fronts")
+READ_COLUMNS = {"dyads": ("run", "step", "date", "actor", "target", "escalation")}
+"""Columns the figures read of a table in a results folder, when far fewer than it holds: the
+dyads table of a 10,000-run flagship reads in 0.2 s instead of 1.8 s without its belief and
+hostility columns."""
 TABLES = (*TIME_TABLES, "events", "params", "outcomes")
 
 _STEP_OFFSETS = {
@@ -40,52 +44,61 @@ class Source:
     obj: Any
     scenario: Any = None
     manifest: dict = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False)
+    _tables: dict = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame | None:
-        """The table ``name``, or ``None`` when the result has none (or an empty one)."""
-        if name in self._cache:
-            return self._cache[name]
-        if isinstance(self.obj, Mapping):
-            df = self.obj.get(name)
-        else:
-            try:
+        """The table ``name`` (read once), or ``None`` when the result has none or it is empty."""
+        if name not in self._tables:
+            if isinstance(self.obj, Mapping):
+                df = self.obj.get(name)
+            elif name in READ_COLUMNS and getattr(self.obj, "path", None) is not None:
+                df = self._read(name, READ_COLUMNS[name])
+            else:
                 df = getattr(self.obj, name, None)
-            except (FileNotFoundError, KeyError, LookupError):
-                df = None
-        if callable(df) and not isinstance(df, pd.DataFrame):
-            df = df()
-        if df is not None and not isinstance(df, pd.DataFrame):
-            df = pd.DataFrame(df)
-        if df is not None and df.empty:
-            df = None
-        self._cache[name] = df
-        return df
+            self._tables[name] = df if isinstance(df, pd.DataFrame) and not df.empty else None
+        return self._tables[name]
+
+    def _read(self, name: str, columns: tuple[str, ...]) -> pd.DataFrame | None:
+        """Only ``columns`` (and ``arm``) of a table in a results folder."""
+        try:
+            dataset = self.obj.dataset(name)
+        except KeyError:  # the folder has no such table
+            return None
+        present = [c for c in (*columns, "arm") if c in dataset.schema.names]
+        return dataset.to_table(columns=present).to_pandas()
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per source (paths several figures and the stories share)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def has(self, name: str) -> bool:
         """Whether the table ``name`` exists and has rows."""
         return self.table(name) is not None
 
     def extra(self, name: str) -> Any:
-        """A non-table part of the result (``counterfactual``, ``sensitivity``), or ``None``."""
+        """A non-table part of the result (``counterfactual``, ``sensitivity``), or ``None``.
+
+        A ``Comparison`` has a ``counterfactual`` table and a ``SensitivityResult`` a
+        ``sensitivity`` table; a mapping may carry either under that key.
+        """
         if isinstance(self.obj, Mapping):
             return self.obj.get(name)
-        try:
-            value = getattr(self.obj, name, None)
-        except (FileNotFoundError, KeyError, LookupError):
-            return None
-        return None if callable(value) and not isinstance(value, pd.DataFrame) else value
+        return getattr(self.obj, name, None)
 
     def summary(self) -> Any:
         """The result's :class:`~sim.analysis.estimands.Summary` (computed once)."""
-        if "_summary" not in self._cache:
-            if not isinstance(self.obj, Mapping) and hasattr(self.obj, "summary"):
-                self._cache["_summary"] = self.obj.summary()
-            else:
-                from sim.analysis.estimands import summarize
 
-                self._cache["_summary"] = summarize(self.obj)
-        return self._cache["_summary"]
+        def compute() -> Any:
+            if not isinstance(self.obj, Mapping) and hasattr(self.obj, "summary"):
+                return self.obj.summary()
+            from sim.analysis.estimands import summarize
+
+            return summarize(self.obj)
+
+        return self.memo("summary", compute)
 
     # --- time ---------------------------------------------------------------------------------
 
@@ -114,24 +127,22 @@ class Source:
         from the scenario's ``time.start`` and ``time.step``.
         """
         steps = np.asarray(steps)
-        for name in TIME_TABLES:
-            df = self._cache.get(name)
-            if df is not None and "date" in df:
-                known = step_dates(df)
-                if np.isin(steps, known.index.to_numpy()).all():
-                    return known.loc[steps].to_numpy()
+        loaded = [n for n in TIME_TABLES if self._tables.get(n) is not None]
+        if self.scenario is None:  # no calendar at hand: read a time table for its dates
+            loaded += [n for n in TIME_TABLES if n not in loaded and self.has(n)]
+        for name in loaded:
+            df = self._tables[name]
+            if "date" not in df:
+                continue
+            known = self.memo(f"dates:{name}", lambda df=df: step_dates(df))
+            if np.isin(steps, known.index.to_numpy()).all():
+                return known.loc[steps].to_numpy()
         if self.scenario is not None:
             start = pd.Timestamp(self.scenario.time.start)
             offset = _STEP_OFFSETS[self.scenario.time.step]
             return np.array(
                 [(start + offset(int(s))).to_datetime64() for s in steps], dtype="datetime64[ns]"
             )
-        for name in TIME_TABLES:
-            df = self.table(name)
-            if df is not None and "date" in df:
-                known = step_dates(df)
-                if np.isin(steps, known.index.to_numpy()).all():
-                    return known.loc[steps].to_numpy()
         return steps
 
     @property
@@ -145,8 +156,13 @@ class Source:
 def step_dates(df: pd.DataFrame) -> pd.Series:
     """Date of each step in a time table, indexed by step."""
     steps = df["step"].to_numpy()
-    uniq, first = np.unique(steps, return_index=True)
-    return pd.Series(df["date"].to_numpy()[first], index=uniq)
+    if steps.size and steps.min() >= 0:  # linear: the last row of each step holds its date
+        first = np.full(int(steps.max()) + 1, -1, dtype=np.int64)
+        first[steps] = np.arange(steps.size)
+        uniq = np.flatnonzero(first >= 0)
+        return pd.Series(df["date"].to_numpy()[first[uniq]], index=uniq)
+    uniq, first_pos = np.unique(steps, return_index=True)
+    return pd.Series(df["date"].to_numpy()[first_pos], index=uniq)
 
 
 def as_source(obj: Any) -> Source:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paths import arms_of
+from sim.analysis.paths import arms_of, equals
 from sim.analysis.source import as_source
 
 MAX_EVENTS = 40
@@ -76,7 +76,7 @@ def _outcome_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
     if out is None:
         return None
     if arm:
-        out = out[out["arm"].astype(str) == arm]
+        out = out[equals(out["arm"], arm)]
     cols = [c for c in out.columns if _ESC_MAX.match(str(c))]
     if not cols:
         return None
@@ -124,7 +124,7 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
         return []
     sel = out["run"].to_numpy() == run
     if arm:
-        sel &= out["arm"].astype(str).to_numpy() == arm
+        sel &= equals(out["arm"], arm)
     if not sel.any():
         return []
     row = out[sel].iloc[0]
@@ -188,11 +188,11 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
     if events is not None:
         sel = events["run"].to_numpy() == run
         if arm and "arm" in events:
-            sel &= events["arm"].astype(str).to_numpy() == arm
+            sel &= equals(events["arm"], arm)
         ev = events[sel].sort_values("step", kind="stable")
         ev = ev[_told(ev, src.scenario)]
-        for date, step, text in ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(
-            index=False
+        for date, step, text in (
+            ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(index=False)
         ):
             label = _date_label(date, step, src.step_unit)
             # the model's texts may start with their own date: say it once

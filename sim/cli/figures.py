@@ -112,7 +112,9 @@ def plot(
     results = _open(results_dir)
     _agg()
     from sim.analysis import plots
+    from sim.analysis.source import as_source
 
+    results = as_source(results)  # one source: tables read once for all figures
     support = plots.supported(results)
     ok = [n for n, why in support.items() if why is None]
     if figure == "all":

@@ -96,14 +96,26 @@ class RichProgress:
             ProgressColumn,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
         from rich.text import Text
 
+        def rate(task: Any) -> float | None:
+            # Runs per second since the start (the chunks of a pool arrive in bursts, so an
+            # instantaneous rate jumps around); runs done before a resume do not count.
+            done = task.completed - task.fields.get("first", 0)
+            return done / task.elapsed if task.elapsed and done > 0 else None
+
         class Rate(ProgressColumn):
             def render(self, task: Any) -> Text:
-                speed = task.finished_speed or task.speed
-                return Text(f"{speed:,.0f} runs/s" if speed else "… runs/s", style="cyan")
+                r = rate(task)
+                return Text(f"{r:,.0f} runs/s" if r else "… runs/s", style="cyan")
+
+        class Left(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                r = rate(task)
+                if task.finished or not r:
+                    return Text("ETA -:--" if not task.finished else "", style="green")
+                return Text(f"ETA {_duration((task.total - task.completed) / r)}", style="green")
 
         self._bar = Progress(
             TextColumn("[bold]{task.description}"),
@@ -112,8 +124,7 @@ class RichProgress:
             TextColumn("runs"),
             Rate(),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            Left(),
             console=Console(stderr=True),
             transient=False,
         )
@@ -122,7 +133,7 @@ class RichProgress:
 
     def start(self, total: int, done: int) -> None:
         self._bar.start()
-        self._task = self._bar.add_task(self.label, total=total, completed=done)
+        self._task = self._bar.add_task(self.label, total=total, completed=done, first=done)
 
     def advance(self, runs: int) -> None:
         self._bar.advance(self._task, runs)

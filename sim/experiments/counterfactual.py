@@ -73,7 +73,7 @@ def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
             out.append((col, f"P({m.red_line} crossed by step {when})"))
         elif hasattr(m, "front"):
             when = m.territory_at if m.territory_at is not None else horizon
-            out.append((col, f"{m.front} territory at step {when} (km²)"))
+            out.append((col, f"{m.front} territory at step {when} ({_gainer(scenario, m.front)})"))
         elif hasattr(m, "dyad"):
             when = m.max_escalation_by if m.max_escalation_by is not None else horizon
             out.append((col, f"{m.dyad} peak escalation by step {when}"))
@@ -84,8 +84,15 @@ def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
         for rid in scenario.red_lines:
             out.append((f"red_line.{rid}.crossed", f"P({rid} crossed by step {horizon})"))
         for fid in scenario.fronts:
-            out.append((f"front.{fid}.territory", f"{fid} territory at step {horizon} (km²)"))
+            label = f"{fid} territory at step {horizon} ({_gainer(scenario, fid)})"
+            out.append((f"front.{fid}.territory", label))
     return out
+
+
+def _gainer(scenario: Any, front: str) -> str:
+    """What the sign of a front's territory means: km² gained by its first side."""
+    sides = list(scenario.fronts[front].sides) if front in scenario.fronts else []
+    return f"km² gained by {sides[0]}" if sides else "km²"
 
 
 class Comparison(Results):
@@ -105,6 +112,7 @@ class Comparison(Results):
             scenario=results._scenario,
         )
         self.counterfactual_id = counterfactual_id
+        self._contrast: pd.DataFrame | None = None
         arms = self.arms
         if baseline is not None and baseline not in arms:
             raise ExperimentError(
@@ -139,8 +147,8 @@ class Comparison(Results):
         """
         if name is not None:
             return super().table(name)
-        if "_comparison" in self._tables:
-            return self._tables["_comparison"]
+        if self._contrast is not None:
+            return self._contrast
         from sim.analysis.estimands import contrast
 
         outcomes = self.outcomes
@@ -150,7 +158,7 @@ class Comparison(Results):
         if missing:
             raise ExperimentError("measures missing from the outcomes table: " + ", ".join(missing))
         df = contrast(outcomes, self.arms, self.baseline, self.measures())
-        self._tables["_comparison"] = df
+        self._contrast = df
         return df
 
     def render(self) -> str:

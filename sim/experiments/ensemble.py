@@ -14,12 +14,13 @@ store, marking the folder ``interrupted`` on Ctrl-C and ``failed`` when a chunk 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -139,6 +140,10 @@ def run_chunk(task: Task) -> ChunkOutput:
         interventions=task.interventions,
         param_values=task.param_values,
     )
+    # A Mesa model and its agents reference each other: without a collection here each
+    # finished chunk's arrays wait for the cyclic collector, and a worker grows by a chunk's
+    # worth of memory per chunk until it runs.
+    gc.collect()
     if task.write_to is None:
         return ChunkOutput(dict(tables), time.perf_counter() - t0)
     from .store import write_chunk
@@ -195,7 +200,9 @@ class Ensemble:
         chunk_size: Runs per chunk.
         record: ``full`` or ``outcomes``.
         arms: Arm id → interventions (channel ref → ``Bound``), or ``None`` for one arm.
-        param_values: Dotted path → array (``runs``,) of values (a sensitivity design).
+        param_values: Dotted path → array (``runs``,) of values replacing the sampled ones;
+            with arms, arm id → such a mapping (each point of a sensitivity design is an arm,
+            so that the points of one group share their random numbers).
         identity: Extra entries that a resumed folder must match (counterfactual, design).
         info: Extra entries for the manifest.
     """
@@ -207,7 +214,7 @@ class Ensemble:
     chunk_size: int
     record: str = "full"
     arms: dict[str, Mapping[str, Any] | None] | None = None
-    param_values: dict[str, np.ndarray] | None = None
+    param_values: dict[str, Any] | None = None
     identity: dict[str, Any] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
@@ -223,7 +230,8 @@ class Ensemble:
         for c in chunks:
             pv = None
             if self.param_values is not None:
-                pv = {k: np.asarray(v)[c.start : c.stop] for k, v in self.param_values.items()}
+                values = self.param_values[c.arm] if self.arms else self.param_values
+                pv = {k: np.asarray(v)[c.start : c.stop] for k, v in values.items()}
             iv = self.arms.get(c.arm) if self.arms and c.arm is not None else None
             where = str(folder / c.key) if folder is not None else None
             out.append(Task(self.scenario, c, seeds[c.index], self.record, iv, pv, where, arms))
@@ -343,7 +351,6 @@ def execute(
     scheduler: str | None = None,
     progress: Progress | None = None,
     command: Sequence[str] | None = None,
-    on_executor: Callable[[Any], None] | None = None,
 ) -> Results:
     """Run an ensemble into a results folder (or memory) and return its :class:`Results`.
 
@@ -374,8 +381,6 @@ def execute(
 
     with make_executor(workers, scheduler, len(chunks)) as executor:
         store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}
-        if on_executor is not None:
-            on_executor(executor)
         done = store.open()
         if store.manifest.get("status") == "complete":
             return Results(path=store.path, scenario=ens.scenario)
@@ -404,7 +409,11 @@ def execute(
     if isinstance(store, MemoryStore):
         tables = store.finish(keys)
         return Results(tables=tables, manifest=store.manifest, scenario=ens.scenario)
-    store.finish(keys)
+    try:
+        store.finish(keys)
+    except KeyboardInterrupt:
+        store.mark("interrupted")
+        raise
     return Results(path=store.path, scenario=ens.scenario)
 
 

@@ -55,14 +55,15 @@ class Executor:
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
 
-    def close(self) -> None:
-        """Release the workers (and stop running chunks, after an interrupt)."""
+    def close(self, abort: bool = False) -> None:
+        """Release the workers; with ``abort`` (Ctrl-C, a failure), stop the running chunks
+        instead of waiting for them."""
 
     def __enter__(self) -> Executor:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(abort=exc_type is not None)
 
 
 class InProcess(Executor):
@@ -133,7 +134,6 @@ class ProcessPool(Executor):
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
-        self._interrupted = False
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -149,34 +149,30 @@ class ProcessPool(Executor):
                     return
                 pending[self._pool.submit(run_chunk, task)] = task
 
-        try:
+        fill()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: pending[f].chunk.order):
+                task = pending.pop(fut)
+                try:
+                    out = fut.result()
+                except BrokenProcessPool:
+                    running = [task, *pending.values()]
+                    raise ChunkFailed(
+                        [describe(t) for t in running],
+                        "a worker process died (out of memory, or killed) while running"
+                        " one of these chunks",
+                        [t.chunk.key for t in running],
+                    ) from None
+                except Exception as exc:
+                    raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
+                yield task, out
             fill()
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in sorted(done, key=lambda f: pending[f].chunk.order):
-                    task = pending.pop(fut)
-                    try:
-                        out = fut.result()
-                    except BrokenProcessPool:
-                        running = [task, *pending.values()]
-                        raise ChunkFailed(
-                            [describe(t) for t in running],
-                            "a worker process died (out of memory, or killed) while running"
-                            " one of these chunks",
-                            [t.chunk.key for t in running],
-                        ) from None
-                    except Exception as exc:
-                        raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
-                    yield task, out
-                fill()
-        except BaseException:
-            self._interrupted = True
-            raise
 
-    def close(self) -> None:
-        if self._interrupted:
-            # Stop the chunks still running instead of waiting for them (Ctrl-C, a failure).
-            # ``_processes`` is private, but Python 3.12 has no public way to do this.
+    def close(self, abort: bool = False) -> None:
+        if abort:
+            # ``_processes`` is private, but Python 3.12 has no public way to stop a pool's
+            # running tasks (3.14 adds ``terminate_workers``).
             for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
                 proc.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -244,13 +240,13 @@ class DaskCluster(Executor):
         self.workers = max(
             1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         )
-        self._futures: dict[str, Any] = {}
+        self._pending: dict[str, tuple[Any, Task]] = {}
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         from distributed import as_completed
 
         todo = iter(tasks)
-        pending: dict[str, tuple[Any, Task]] = {}
+        pending = self._pending
         ac = as_completed(loop=self._client.loop)
 
         def fill() -> None:
@@ -262,23 +258,21 @@ class DaskCluster(Executor):
                 pending[fut.key] = (fut, task)
                 ac.add(fut)
 
-        try:
+        fill()
+        for fut in ac:
+            _, task = pending.pop(fut.key)
+            if fut.status != "finished":
+                exc = fut.exception()
+                raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key])
+            out = fut.result()
+            fut.release()
+            yield task, out
             fill()
-            for fut in ac:
-                _, task = pending.pop(fut.key)
-                if fut.status != "finished":
-                    exc = fut.exception()
-                    raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key])
-                out = fut.result()
-                fut.release()
-                yield task, out
-                fill()
-        finally:
-            for fut, _ in pending.values():
-                fut.cancel()
-            pending.clear()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        for fut, _ in self._pending.values():
+            fut.cancel()
+        self._pending.clear()
         self._client.close()
 
 

@@ -9,6 +9,15 @@ of the design), in chunks, through the same executors and store as any ensemble.
 (an ``outcomes`` column) gets its indices with SALib's bootstrap confidence intervals, most
 influential factor first.
 
+The model is stochastic, so the points of a design that an estimator compares — a Morris
+trajectory's ``k + 1`` points, a Saltelli group's ``A``, ``AB_1..AB_k`` and ``B`` rows — run
+on **common random numbers**: each point position is an arm of the ensemble (``p00``,
+``p01``...), all arms share their chunk seeds, and base sample ``j`` is run ``j`` of every arm.
+A factor's effect is then measured with the noise held fixed (a factor the target ignores
+gets an index of exactly 0), while the noise still varies from one base sample to the next
+and so stays in the variance the indices divide. Row ``j·m + q`` of SALib's design (``m``
+points per group) is run ``j`` of arm ``q``.
+
 The three steps are public functions, :func:`design`, :func:`to_quantiles` and
 :func:`analyze`, so that a test function with known indices (Ishigami) can go through the very
 design and analysis the model goes through.
@@ -149,6 +158,16 @@ def to_quantiles(method: str, x: np.ndarray, levels: int = LEVELS) -> np.ndarray
     return np.clip(x, 1e-12, 1 - 1e-12)
 
 
+def group_size(method: str, k: int) -> int:
+    """Design points per group: a Morris trajectory (``k + 1``) or a Saltelli group (``k + 2``)."""
+    return k + 1 if method == "morris" else k + 2
+
+
+def point_arms(m: int) -> list[str]:
+    """The arm of each point position of a group: ``p00``, ``p01``, ..."""
+    return [f"p{q:02d}" for q in range(m)]
+
+
 def values(fs: Sequence[Factor], quantiles: np.ndarray) -> dict[str, np.ndarray]:
     """Each factor's value at each design point: its distribution's ``ppf`` of the quantile."""
     return {f.path: np.asarray(f.dist.ppf(quantiles[:, j]), dtype=float) for j, f in enumerate(fs)}
@@ -251,8 +270,17 @@ def default_targets(columns: Sequence[str]) -> list[str]:
 
 
 def target_values(outcomes: pd.DataFrame, target: str, horizon: int) -> np.ndarray:
-    """A target's outputs in run order (a never-crossed step counts as ``horizon + 1``)."""
-    y = outcomes.sort_values("run", kind="stable")[target].to_numpy(dtype=float)
+    """A target's outputs in design order: row ``j·m + q`` is run ``j`` of arm ``q``.
+
+    A never-crossed ``red_line.X.step`` counts as ``horizon + 1``.
+    """
+    arms = point_arms(outcomes["arm"].nunique()) if "arm" in outcomes else [None]
+    m = len(arms)
+    n = len(outcomes) // m
+    y = np.empty(len(outcomes))
+    for q, arm in enumerate(arms):
+        rows = outcomes if arm is None else outcomes[outcomes["arm"] == arm]
+        y[q::m] = rows.sort_values("run", kind="stable")[target].to_numpy(dtype=float)[:n]
     if target.startswith("red_line.") and target.endswith(".step"):
         y = np.where(np.isnan(y), horizon + 1.0, y)
     return y
@@ -307,7 +335,7 @@ class SensitivityResult(Results):
     def render(self, top: int = 10) -> str:
         """The indices as text: per target, the ``top`` most influential factors."""
         info = self.manifest.get("sensitivity", {})
-        runs = self.manifest.get("runs", 0)
+        runs = info.get("design_rows", self.manifest.get("runs", 0))
         head = (
             f"Sensitivity ({self.method}, {info.get('samples', '?')} "
             f"{'trajectories' if self.method == 'morris' else 'base samples'}, "
@@ -324,7 +352,7 @@ class SensitivityResult(Results):
             if grp[main].isna().all():
                 lines.append("  constant in every run: no factor moves it")
                 continue
-            width = min(48, max(len(f) for f in grp["factor"]))
+            width = min(64, max(len(f) for f in grp["factor"]))
             for r in grp.head(top).itertuples(index=False):
                 lines.append(
                     f"  {r.factor:<{width}}  {getattr(r, main):8.3f}"
@@ -399,6 +427,9 @@ def sensitivity(
 
     x = design(method, names, samples, seed, levels)
     pv = values(fs, to_quantiles(method, x, levels))
+    m = group_size(method, len(fs))
+    arms = point_arms(m)
+    per_arm = {arm: {p: v[q::m] for p, v in pv.items()} for q, arm in enumerate(arms)}
     digest = hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest()
     info = {
         "method": method,
@@ -406,16 +437,18 @@ def sensitivity(
         "levels": levels,
         "params": names,
         "targets": wanted,
+        "design_rows": int(x.shape[0]),
         "file": CSV,
     }
     ens = Ensemble(
         sc,
         "sensitivity",
-        int(x.shape[0]),
+        int(x.shape[0]) // m,
         seed,
         chunk_size,
         "outcomes",
-        param_values=pv,
+        arms=dict.fromkeys(arms),
+        param_values=per_arm,
         identity={
             "method": method,
             "samples": samples,

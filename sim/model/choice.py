@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def logit_probabilities(eu: np.ndarray, lam: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+def logit_probabilities(
+    eu: np.ndarray, lam: np.ndarray, allowed: np.ndarray | None = None
+) -> np.ndarray:
     """Choice probabilities of a logit quantal response.
 
     Args:

@@ -17,13 +17,14 @@ gives a plain number); enforced → a + 1, not enforced → b + 1.
 
 **Alliances.** A trigger fires, once, when a member perceives a channel that targets it and that
 it feels (an armed attack on it, not help to its enemies; ``attack_on: any``: on anyone) by a
-non-member (or anyone with ``by: any``) at hostility ``e ≥ min_e``. Each obligation falls due ``lag`` steps later. ``mode: hard``: at the due step the
-member honours it with probability ρ (the sampled ``reliability``) and its channel is then held at
-least at the rung; ``mode: soft``: the member's utility gains ρ for rungs at or above it while the
-alliance is triggered (:mod:`~sim.model.policies.utility`). An obligation is *honoured* when the
-channel reaches the rung within ``GRACE`` steps of falling due, else *broken*; every member's
-Beta belief in the alliance's reliability (prior: the ``reliability`` distribution's a, b, or
-strength 4 around a plain number) moves a + 1 or b + 1.
+non-member (or anyone with ``by: any``) at hostility ``e ≥ min_e``. Each obligation falls due
+``lag`` steps later. ``mode: hard``: at the due step the member honours it with probability ρ
+(the sampled ``reliability``) and its channel is then held at least at the rung; ``mode: soft``:
+the member's utility gains ρ for rungs at or above it while the alliance is triggered
+(:mod:`~sim.model.policies.utility`). An obligation is *honoured* when the channel reaches the
+rung within ``GRACE`` steps of falling due, else *broken*; every member's Beta belief in the
+alliance's reliability (prior: the ``reliability`` distribution's a, b, or strength 4 around a
+plain number) moves a + 1 or b + 1.
 
 **Patron pressure** (model.md §7): each step, ``π = σ(a0 + trend·gains + gap·shortfall)`` with the
 adversary's last-step territorial gain on the pressure front in units of its ``per_unit`` and the
@@ -58,7 +59,9 @@ def beta_prior(params: Params, path: str, value) -> tuple[np.ndarray, np.ndarray
 class RedLines:
     """State of every red line, (R, L) arrays."""
 
-    def __init__(self, layout: Layout, params: Params, levels0: np.ndarray, perceived0: np.ndarray) -> None:
+    def __init__(
+        self, layout: Layout, params: Params, levels0: np.ndarray, perceived0: np.ndarray
+    ) -> None:
         ly = self.layout = layout
         R, L = levels0.shape[0], ly.L
         self.cred_a = np.zeros((R, L))
@@ -125,8 +128,16 @@ class RedLines:
         runs, lines = np.nonzero(new)
         if runs.size:
             w = self.watch[lines]
-            log.add("red_line_crossed", step, runs, ly.owner[w], self.owner[lines], lines,
-                    levels[runs, w], previous[runs, w])
+            log.add(
+                "red_line_crossed",
+                step,
+                runs,
+                ly.owner[w],
+                self.owner[lines],
+                lines,
+                levels[runs, w],
+                previous[runs, w],
+            )
 
         # The owner's sense that the line is crossed latches: a flicker of its perception
         # (a missed sighting, a misreading) does not re-open the episode while the line is
@@ -135,8 +146,16 @@ class RedLines:
         self.perceived = perceived | (self.perceived & crossed)
         runs, lines = np.nonzero(new_p)
         if runs.size:
-            log.add("red_line_perceived", step, runs, self.owner[lines], ly.owner[self.watch[lines]],
-                    lines, seen[runs, lines], 0)
+            log.add(
+                "red_line_perceived",
+                step,
+                runs,
+                self.owner[lines],
+                ly.owner[self.watch[lines]],
+                lines,
+                seen[runs, lines],
+                0,
+            )
         opened = new_p & ~self.pending & self.has_response
         self.deadline = np.where(opened, step + self.window, self.deadline)
         self.pending |= opened
@@ -149,15 +168,34 @@ class RedLines:
         self.pending &= ~(enforced | failed)
         runs, lines = np.nonzero(enforced)
         if runs.size:
-            log.add("red_line_enforced", step, runs, self.owner[lines], ly.owner[self.watch[lines]],
-                    lines, resp_level[runs, lines], 0)
+            log.add(
+                "red_line_enforced",
+                step,
+                runs,
+                self.owner[lines],
+                ly.owner[self.watch[lines]],
+                lines,
+                resp_level[runs, lines],
+                0,
+            )
         runs, lines = np.nonzero(failed)
         cost = np.zeros_like(self.unenforced_cost)
         if runs.size:
-            log.add("red_line_not_enforced", step, runs, self.owner[lines],
-                    ly.owner[self.watch[lines]], lines, resp_level[runs, lines], 0)
+            log.add(
+                "red_line_not_enforced",
+                step,
+                runs,
+                self.owner[lines],
+                ly.owner[self.watch[lines]],
+                lines,
+                resp_level[runs, lines],
+                0,
+            )
             owners = self.owner[lines]
-            c = self.audience_cost[runs, lines] + actor_audience_cost[runs, owners] * self.weight[lines]
+            c = (
+                self.audience_cost[runs, lines]
+                + actor_audience_cost[runs, owners] * self.weight[lines]
+            )
             np.add.at(cost, (runs, owners), c)
         self.unenforced_cost = cost
 
@@ -185,7 +223,9 @@ class Alliances:
             if al.pressure is not None:
                 base = f"alliances.{al.id}.pressure"
                 for name in ("a0", "trend", "gap"):
-                    getattr(self, name)[:, al.index] = params.get(f"{base}.{name}", getattr(al.pressure, name))
+                    getattr(self, name)[:, al.index] = params.get(
+                        f"{base}.{name}", getattr(al.pressure, name)
+                    )
         self.triggered = np.zeros((R, n), dtype=bool)
         self.trigger_step = np.full((R, n), -1, dtype=np.int64)
         # trigger pairs: (perception pair index, alliance) that can fire each trigger
@@ -203,16 +243,19 @@ class Alliances:
                         continue
                     idx.append(p)
             self.trigger_pairs.append(np.array(idx, dtype=np.intp))
-        O = ly.O
         self.ob_alliance = np.array([o.alliance for o in ly.obligations], dtype=np.intp)
         self.ob_member = np.array([o.member for o in ly.obligations], dtype=np.intp)
         self.ob_channel = np.array([o.channel for o in ly.obligations], dtype=np.intp)
         self.ob_rung = np.array([o.rung for o in ly.obligations], dtype=float)
-        self.ob_lag = np.array([ly.alliances[o.alliance].lag for o in ly.obligations], dtype=np.int64)
-        self.ob_hard = np.array([ly.alliances[o.alliance].mode == "hard" for o in ly.obligations], dtype=bool)
-        self.due = np.zeros((R, O), dtype=bool)
-        self.status = np.zeros((R, O), dtype=np.int8)  # 0 not due, 1 due, 2 honoured, 3 broken
-        self.forced = np.zeros((R, O), dtype=bool)
+        self.ob_lag = np.array(
+            [ly.alliances[o.alliance].lag for o in ly.obligations], dtype=np.int64
+        )
+        self.ob_hard = np.array(
+            [ly.alliances[o.alliance].mode == "hard" for o in ly.obligations], dtype=bool
+        )
+        self.due = np.zeros((R, ly.O), dtype=bool)
+        self.status = np.zeros((R, ly.O), dtype=np.int8)  # 0 not due, 1 due, 2 honoured, 3 broken
+        self.forced = np.zeros((R, ly.O), dtype=bool)
         self.pressure = np.full((R, n), np.nan)
         self.request = np.zeros((R, n), dtype=np.int64)
         self.update_pressure(world=None)
@@ -222,7 +265,15 @@ class Alliances:
         """(R, n) members' belief in each alliance's reliability: mean of the Beta belief."""
         return self.rel_a / (self.rel_a + self.rel_b)
 
-    def update(self, step: int, levels: np.ndarray, pe: np.ndarray, perception, u: np.ndarray, log: EventLog) -> None:
+    def update(
+        self,
+        step: int,
+        levels: np.ndarray,
+        pe: np.ndarray,
+        perception,
+        u: np.ndarray,
+        log: EventLog,
+    ) -> None:
         """Triggers on perceived attacks, obligations falling due, honoured or broken.
 
         Args:
@@ -244,10 +295,20 @@ class Alliances:
                 runs = np.nonzero(fire)[0]
                 first = pairs[np.argmax(hit[runs], axis=1)]
                 chans = perception.ch[first]
-                log.add("alliance_triggered", step, runs, ly.owner[chans], perception.obs[first],
-                        al.index, perception.level[runs, first], chans)
+                log.add(
+                    "alliance_triggered",
+                    step,
+                    runs,
+                    ly.owner[chans],
+                    perception.obs[first],
+                    al.index,
+                    perception.level[runs, first],
+                    chans,
+                )
                 self.triggered[:, al.index] |= fire
-                self.trigger_step[:, al.index] = np.where(fire, step, self.trigger_step[:, al.index])
+                self.trigger_step[:, al.index] = np.where(
+                    fire, step, self.trigger_step[:, al.index]
+                )
         if ly.O == 0:
             return
         trig = self.triggered[:, self.ob_alliance]
@@ -261,13 +322,24 @@ class Alliances:
         late = step >= self.trigger_step[:, self.ob_alliance] + self.ob_lag + GRACE
         broken = (self.status == 1) & ~met & late
         self.status = np.where(honoured, 2, np.where(broken, 3, self.status)).astype(np.int8)
-        for mask, kind, col in ((honoured, "obligation_honoured", "rel_a"), (broken, "obligation_broken", "rel_b")):
+        for mask, kind, col in (
+            (honoured, "obligation_honoured", "rel_a"),
+            (broken, "obligation_broken", "rel_b"),
+        ):
             runs, obs = np.nonzero(mask)
             if runs.size:
                 np.add.at(getattr(self, col), (runs, self.ob_alliance[obs]), 1.0)
                 chans = self.ob_channel[obs]
-                log.add(kind, step, runs, self.ob_member[obs], ly.target[chans], obs,
-                        levels[runs, chans], self.ob_rung[obs])
+                log.add(
+                    kind,
+                    step,
+                    runs,
+                    self.ob_member[obs],
+                    ly.target[chans],
+                    obs,
+                    levels[runs, chans],
+                    self.ob_rung[obs],
+                )
 
     def floors(self) -> tuple[np.ndarray, np.ndarray]:
         """(R, O) hard-mode floors in force, and the channel of each obligation."""
@@ -295,7 +367,9 @@ class Alliances:
                 change = world.territory_change[:, f]
                 gains = (change if side == 1 else -change) / per_unit
                 short = world.shortfall[:, f, side]
-            pi = politics.patron_pressure(self.a0[:, i], self.trend[:, i], self.gap[:, i], gains, short)
+            pi = politics.patron_pressure(
+                self.a0[:, i], self.trend[:, i], self.gap[:, i], gains, short
+            )
             self.pressure[:, i] = pi
             top = int(ly.n_rungs[al.pressure_channel]) - 1
             self.request[:, i] = politics.request_rung(pi, top)

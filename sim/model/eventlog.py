@@ -81,9 +81,7 @@ class EventLog:
     def arrays(self) -> dict[str, np.ndarray]:
         """All events so far, ordered by run, then step, then order of logging."""
         if not self._chunks:
-            return {
-                f: np.zeros(0, dtype=float if f in ("v0", "v1") else np.int64) for f in FIELDS
-            }
+            return {f: np.zeros(0, dtype=float if f in ("v0", "v1") else np.int64) for f in FIELDS}
         cols = [np.concatenate(parts) for parts in zip(*self._chunks, strict=True)]
         order = np.argsort(cols[0], kind="stable")
         return {f: c[order] for f, c in zip(FIELDS, cols, strict=True)}
@@ -93,7 +91,7 @@ def _level_text(ly: Layout, c: int, level: float) -> str:
     spec = ly.channels[c]
     if spec.continuous:
         return f"{level:.3g}"
-    k = int(round(level))
+    k = round(level)
     return spec.rung_ids[min(max(k, 0), len(spec.rung_ids) - 1)]
 
 
@@ -102,7 +100,9 @@ def _chan(ly: Layout, c: int) -> str:
     return f"{spec.ladder}→{ly.actors[spec.target]}"
 
 
-def sentence(ly: Layout, kind: int, step: int, actor: int, target: int, subject: int, v0: float, v1: float) -> str:
+def sentence(
+    ly: Layout, kind: int, step: int, actor: int, target: int, subject: int, v0: float, v1: float
+) -> str:
     """The sentence of one event (see the module docstring)."""
     date = ly.date_labels[step]
     k = KINDS[kind]
@@ -110,7 +110,8 @@ def sentence(ly: Layout, kind: int, step: int, actor: int, target: int, subject:
     if k == "rung":
         spec = ly.channels[subject]
         verb = "raises" if v0 > v1 else "lowers"
-        return f"{date} {act[spec.owner]} {verb} {_chan(ly, subject)} to {_level_text(ly, subject, v0)}"
+        to = _level_text(ly, subject, v0)
+        return f"{date} {act[spec.owner]} {verb} {_chan(ly, subject)} to {to}"
     if k == "scripted":
         ev = ly.events[subject]
         spec = ly.channels[ev.channel]
@@ -154,9 +155,10 @@ def sentence(ly: Layout, kind: int, step: int, actor: int, target: int, subject:
     if k in ("obligation_honoured", "obligation_broken"):
         ob = ly.obligations[subject]
         al = ly.alliances[ob.alliance]
+        who, what = act[ob.member], _chan(ly, ob.channel)
         if k == "obligation_honoured":
-            return f"{date} {act[ob.member]} honours {al.id}: {_chan(ly, ob.channel)} at {_level_text(ly, ob.channel, v0)}"
-        return f"{date} {act[ob.member]} breaks {al.id}: {_chan(ly, ob.channel)} below {_level_text(ly, ob.channel, ob.rung)}"
+            return f"{date} {who} honours {al.id}: {what} at {_level_text(ly, ob.channel, v0)}"
+        return f"{date} {who} breaks {al.id}: {what} below {_level_text(ly, ob.channel, ob.rung)}"
     if k == "front_milestone":
         f = ly.fronts[subject]
         side = f.side_ids[0] if v0 > 0 else f.side_ids[1]
@@ -196,7 +198,10 @@ def events_table(ly: Layout, ev: dict[str, np.ndarray], run_offset: int) -> pd.D
         for i in first
     ]
     cats, text_codes = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    text = pd.Categorical.from_codes(text_codes[inverse] if n else np.zeros(0, dtype=int), categories=pd.Index(cats, dtype=object) if n else [])
+    text = pd.Categorical.from_codes(
+        text_codes[inverse] if n else np.zeros(0, dtype=int),
+        categories=pd.Index(cats, dtype=object) if n else [],
+    )
     # subject labels
     names = subject_names(ly)
     all_subjects: list[str] = sorted({s for v in names.values() for s in v})

@@ -148,7 +148,7 @@ DEFAULT_WINDOW = 3
 """Steps an owner has to enforce a red line after perceiving it crossed, if none is given."""
 
 
-def _rung_level(ch: ChannelSpec, value: Any, where: str) -> float:
+def rung_level(ch: ChannelSpec, value: Any, where: str) -> float:
     """A rung id (discrete ladder) or a number (continuous ladder) as a level."""
     if ch.continuous:
         if isinstance(value, str):
@@ -204,7 +204,9 @@ class Layout:
             for name, ch in actor.channels.items():
                 ref = f"{aid}.{name}"
                 if ch.ladder not in sc.ladders:
-                    raise ModelError(f"actors.{aid}.channels.{name}.ladder: no ladder {ch.ladder!r}")
+                    raise ModelError(
+                        f"actors.{aid}.channels.{name}.ladder: no ladder {ch.ladder!r}"
+                    )
                 ladder = sc.ladders[ch.ladder]
                 if ch.target not in self.actor_index:
                     raise ModelError(f"actors.{aid}.channels.{name}.target: no actor {ch.target!r}")
@@ -238,12 +240,12 @@ class Layout:
                 )
                 where = f"actors.{aid}.channels.{name}"
                 if ch.initial is not None:
-                    spec.initial = _rung_level(spec, ch.initial, f"{where}.initial")
+                    spec.initial = rung_level(spec, ch.initial, f"{where}.initial")
                 else:
                     spec.initial = low
                 if ch.script is not None:
                     spec.script = tuple(
-                        _rung_level(spec, v, f"{where}.script.{k}") for k, v in enumerate(ch.script)
+                        rung_level(spec, v, f"{where}.script.{k}") for k, v in enumerate(ch.script)
                     )
                 self.channels.append(spec)
         self.C = len(self.channels)
@@ -267,9 +269,7 @@ class Layout:
         self.initial = np.array([c.initial for c in self.channels])
         self.max_step = np.array([c.max_step for c in self.channels])
         self.indirect = np.array([c.indirect for c in self.channels], dtype=bool)
-        self.channels_of = [
-            [c.index for c in self.channels if c.owner == i] for i in range(self.A)
-        ]
+        self.channels_of = [[c.index for c in self.channels if c.owner == i] for i in range(self.A)]
         self.has_continuous = bool(self.continuous.any())
 
     def e_of(self, levels: np.ndarray, idx: np.ndarray | slice | None = None) -> np.ndarray:
@@ -339,7 +339,9 @@ class Layout:
         for aid, actor in sc.actors.items():
             for name, st in actor.stocks.items():
                 i = self.actor_index[aid]
-                self.stocks.append(StockSpec(i, self.cat_index[name], f"actors.{aid}.stocks.{name}", st))
+                self.stocks.append(
+                    StockSpec(i, self.cat_index[name], f"actors.{aid}.stocks.{name}", st)
+                )
                 declared.add((i, self.cat_index[name]))
         # A recipient of flows in a category it does not declare holds an implicit stock.
         for c in self.channels:
@@ -349,7 +351,9 @@ class Layout:
                 if key not in declared:
                     declared.add(key)
                     aid = self.actors[c.target]
-                    self.stocks.append(StockSpec(key[0], key[1], f"actors.{aid}.stocks.{name}", None))
+                    self.stocks.append(
+                        StockSpec(key[0], key[1], f"actors.{aid}.stocks.{name}", None)
+                    )
         self.S = len(self.stocks)
         self.stock_actor = np.array([s.actor for s in self.stocks], dtype=np.intp)
         self.stock_cat = np.array([s.cat for s in self.stocks], dtype=np.intp)
@@ -412,12 +416,12 @@ class Layout:
         for rid, rl in sc.red_lines.items():
             where = f"red_lines.{rid}"
             watch = self.channel_index[rl.watch.channel]
-            thr = _rung_level(self.channels[watch], rl.watch.at_least, f"{where}.watch.at_least")
+            thr = rung_level(self.channels[watch], rl.watch.at_least, f"{where}.watch.at_least")
             resp, resp_rung = -1, 0
             if rl.response is not None:
                 resp = self.channel_index[rl.response.channel]
                 resp_rung = int(
-                    _rung_level(self.channels[resp], rl.response.at_least, f"{where}.response")
+                    rung_level(self.channels[resp], rl.response.at_least, f"{where}.response")
                 )
             self.red_lines.append(
                 RedLineSpec(
@@ -462,7 +466,9 @@ class Layout:
                     if ref not in self.channel_index:
                         raise ModelError(f"{where}.obligations.{mid}.{cname}: no channel {ref}")
                     c = self.channel_index[ref]
-                    r = int(_rung_level(self.channels[c], rung, f"{where}.obligations.{mid}.{cname}"))
+                    r = int(
+                        rung_level(self.channels[c], rung, f"{where}.obligations.{mid}.{cname}")
+                    )
                     ob = ObligationSpec(k, self.actor_index[mid], c, r)
                     spec.obligations.append(ob)
                     self.obligations.append(ob)
@@ -480,7 +486,10 @@ class Layout:
                 if self.channels[c].continuous:
                     raise ModelError(f"{where}.pressure.on: pressure needs a discrete ladder")
             if al.side_clauses is not None:
-                spec.discount = (f"{where}.side_clauses.tech_cost_discount", al.side_clauses.tech_cost_discount)
+                spec.discount = (
+                    f"{where}.side_clauses.tech_cost_discount",
+                    al.side_clauses.tech_cost_discount,
+                )
             self.alliances.append(spec)
         self.n_alliances = len(self.alliances)
         self.O = len(self.obligations)
@@ -510,7 +519,7 @@ class Layout:
         self.events: list[EventSpec] = []
         for k, ev in enumerate(sc.events):
             c = self.channel_index[ev.set]
-            level = _rung_level(self.channels[c], ev.to, f"events.{k}.to")
+            level = rung_level(self.channels[c], ev.to, f"events.{k}.to")
             until = self.horizon if ev.until is None else int(ev.until)
             self.events.append(EventSpec(k, int(ev.at), until, c, level, ev.note))
 

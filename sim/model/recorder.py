@@ -3,7 +3,8 @@
 The arrays are laid out run-major, in the row order of the tables (run, step, entity; entity in
 scenario order), so a value column of a table is a flat view of its array: tables cost no copy
 of the recorded values. ``run`` is ``run_offset + r``. With ``full=False`` only what the
-``outcomes`` table needs is kept (levels, escalation, territory, balance, approval, payoff). Columns and dtypes are those of docs/contracts.md: ids are ``category``,
+``outcomes`` table needs is kept (levels, escalation, territory, balance, approval, payoff).
+Columns and dtypes are those of docs/contracts.md: ids are ``category``,
 ``date`` is ``datetime64[ns]``, ``run`` and ``step`` are int64, ``rung`` is int64 on discrete
 ladders (float64 if the scenario has a continuous ladder), values are float64.
 """
@@ -89,7 +90,9 @@ class Recorder:
             self.outflow[:, s] = w.outflow[:, sa, sc]
             self.used[:, s] = w.used[:, sa, sc]
         for al, client in self._pressure_cols:
-            self.pressure[:, s, client] = np.fmax(self.pressure[:, s, client], m.allies.pressure[:, al])
+            self.pressure[:, s, client] = np.fmax(
+                self.pressure[:, s, client], m.allies.pressure[:, al]
+            )
         if ly.D:
             i, j = ly.dyad_src, ly.dyad_dst
             self.goldstein[:, s] = m.escalation.goldstein
@@ -123,10 +126,28 @@ class Recorder:
             out["fronts"] = self.fronts_table(run_offset)
         out["events"] = events_table(ly, self.model.eventlog.arrays(), run_offset)
         out["params"] = self.params_table(run_offset)
-        return {k: out[k] for k in ("actors", "stocks", "channels", "dyads", "fronts", "events", "params", "outcomes") if k in out}
+        return {
+            k: out[k]
+            for k in (
+                "actors",
+                "stocks",
+                "channels",
+                "dyads",
+                "fronts",
+                "events",
+                "params",
+                "outcomes",
+            )
+            if k in out
+        }
 
-    def _frame(self, run_offset: int, n: int, ids: dict[str, tuple[np.ndarray, list[str]]],
-               values: dict[str, Any]) -> pd.DataFrame:
+    def _frame(
+        self,
+        run_offset: int,
+        n: int,
+        ids: dict[str, tuple[np.ndarray, list[str]]],
+        values: dict[str, Any],
+    ) -> pd.DataFrame:
         """Long table from (R, T+1, n) arrays: rows ordered run, step, entity.
 
         ``values`` holds (R, T+1, n) arrays (flattened without a copy when contiguous) or
@@ -141,7 +162,9 @@ class Recorder:
             return np.broadcast_to(x, (R, block)).reshape(-1)
 
         cols: dict[str, Any] = {
-            "run": np.broadcast_to((np.arange(R, dtype=np.int64) + run_offset)[:, None], (R, block)).reshape(-1),
+            "run": np.broadcast_to(
+                (np.arange(R, dtype=np.int64) + run_offset)[:, None], (R, block)
+            ).reshape(-1),
             "step": per_run(steps),
             "date": per_run(ly.dates[steps]),
         }
@@ -163,7 +186,6 @@ class Recorder:
 
     def stocks_table(self, run_offset: int) -> pd.DataFrame:
         ly = self.model.layout
-        T1 = ly.horizon + 1
         req = np.broadcast_to(self.requirement[:, None, :], self.stock.shape)
         return self._frame(
             run_offset,
@@ -279,7 +301,9 @@ class Recorder:
         return pd.DataFrame(
             {
                 "run": np.repeat(np.arange(R, dtype=np.int64) + run_offset, len(names)),
-                "parameter": pd.Categorical.from_codes(np.tile(np.arange(len(names)), R), categories=names),
+                "parameter": pd.Categorical.from_codes(
+                    np.tile(np.arange(len(names)), R), categories=names
+                ),
                 "value": mat.reshape(-1),
             }
         )
@@ -295,9 +319,10 @@ class Recorder:
             cols[f"red_line.{rl.id}.crossed"] = m.red.ever[:, rl.index].copy()
             cols[f"red_line.{rl.id}.step"] = m.red.first_step[:, rl.index].copy()
         dyad_index = self.dyad_index_series()
-        for key, series in dyad_index.items():
+        for k, (key, series) in enumerate(dyad_index.items()):
             cols[f"escalation.{key}.max"] = series.max(axis=1)
             cols[f"escalation.{key}.final"] = series[:, T]
+            cols[f"escalation.{key}.spiral"] = m.spiral[:, k].copy()
         for f in ly.fronts:
             cols[f"front.{f.id}.territory"] = self.territory[:, T, f.index]
             cols[f"front.{f.id}.balance"] = self.balance[:, T, f.index]

@@ -38,6 +38,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from . import jervis
 from .commitments import Alliances, RedLines
 from .errors import ModelError
 from .escalation import Escalation
@@ -48,8 +49,10 @@ from .perception import Perception
 from .policies import POLICIES
 from .recorder import Recorder
 from .world import World
-from . import jervis
 
+SPIRAL_STEPS = 3
+"""Steps in a row both sides of a dyad must escalate, neither believing the other
+expansionist, to count as a spiral."""
 WEIGHT_TERMS = ("security", "alliance", "war", "economy", "domestic", "reputation")
 PROVOKE_DELTA = 0.5
 """Rise of the highest hostility an actor perceives (escalation units) that counts as a
@@ -96,6 +99,11 @@ def _freeze(v: Any) -> Any:
     if isinstance(v, dict):
         return tuple(sorted((k, _freeze(x)) for k, x in v.items()))
     return v
+
+
+def agent_approval(agent: StateAgent) -> float:
+    """DataCollector reporter: an agent's approval, mean over replications (picklable)."""
+    return agent.approval_mean
 
 
 class StateAgent(mesa.Agent):
@@ -155,7 +163,9 @@ class StateAgent(mesa.Agent):
         """Hostility this actor perceives from each other actor, arrays (R,)."""
         ly = self.model.layout
         return {
-            a: self.model.hostility[:, self.index, j] for j, a in enumerate(ly.actors) if j != self.index
+            a: self.model.hostility[:, self.index, j]
+            for j, a in enumerate(ly.actors)
+            if j != self.index
         }
 
     def __repr__(self) -> str:
@@ -218,7 +228,9 @@ class Wargame(mesa.Model):
             by_policy.setdefault(c.policy, []).append(c.index)
         for name, chans in by_policy.items():
             if name not in POLICIES:
-                raise ModelError(f"policy {name!r} is not registered (known: {', '.join(POLICIES)})")
+                raise ModelError(
+                    f"policy {name!r} is not registered (known: {', '.join(POLICIES)})"
+                )
             self.policies.append(POLICIES[name](ly, chans, params))
 
         # initial levels: initial rungs, then events and bounds in force at step 0
@@ -242,6 +254,12 @@ class Wargame(mesa.Model):
         self.shown_before = self.shown.copy()
         self.provoked = np.zeros((R, ly.A), dtype=bool)
         self.payoff = np.zeros((R, ly.A))
+        pairs = list(ly.dyad_keys.values())
+        self._pair_d = np.array([d for d, _ in pairs], dtype=np.intp)
+        self._pair_r = np.array([r for _, r in pairs], dtype=np.intp)
+        self.spiral_streak = np.zeros((R, len(pairs)), dtype=np.int64)
+        self.spiral = np.zeros((R, len(pairs)), dtype=bool)
+        """(R, dyads) whether each unordered dyad has spiralled (see :meth:`_spirals`)."""
         self._one_hot = np.zeros((ly.C, ly.A))
         self._one_hot[np.arange(ly.C), ly.owner] = 1.0
         self.arming = np.array(
@@ -250,6 +268,8 @@ class Wargame(mesa.Model):
         )
         params.check_overrides_used()
         self.n_uniforms = ly.C + Perception.DRAWS * self.perception.P + ly.O
+        self._u = np.empty((R, self.n_uniforms))
+        self._eps = np.empty((R, ly.A))
 
         for i in range(ly.A):
             StateAgent(self, i)
@@ -286,10 +306,14 @@ class Wargame(mesa.Model):
             ob = a.observe
             self.detect[:, i] = np.clip(p.get(f"{base}.observe.detect", ob.detect), 0, 1)
             self.misread[:, i] = np.clip(p.get(f"{base}.observe.misread", ob.misread), 0, 1)
-            self.attribution[:, i] = np.clip(p.get(f"{base}.observe.attribution", ob.attribution), 0, 1)
+            self.attribution[:, i] = np.clip(
+                p.get(f"{base}.observe.attribution", ob.attribution), 0, 1
+            )
             self.lag[i] = ob.lag
             bel = a.beliefs
-            self.conservatism[:, i] = np.clip(p.get(f"{base}.beliefs.conservatism", bel.conservatism), 0, 1)
+            self.conservatism[:, i] = np.clip(
+                p.get(f"{base}.beliefs.conservatism", bel.conservatism), 0, 1
+            )
             generic = p.get(f"{base}.beliefs.expansionist", bel.expansionist)
             about = bel.about
             for j, other in enumerate(ly.actors):
@@ -304,7 +328,7 @@ class Wargame(mesa.Model):
         T = ly.horizon
         self.lo = np.full((T + 1, ly.C), -np.inf)
         self.hi = np.full((T + 1, ly.C), np.inf)
-        from .layout import _rung_level
+        from .layout import rung_level
 
         for ref, bound in interventions.items():
             if ref not in ly.channel_index:
@@ -314,10 +338,10 @@ class Wargame(mesa.Model):
             start = int(bound.from_)
             stop = T if bound.until is None else min(int(bound.until), T)
             if bound.at_least is not None:
-                lv = _rung_level(spec, bound.at_least, f"interventions.{ref}.at_least")
+                lv = rung_level(spec, bound.at_least, f"interventions.{ref}.at_least")
                 self.lo[start : stop + 1, c] = np.maximum(self.lo[start : stop + 1, c], lv)
             if bound.at_most is not None:
-                lv = _rung_level(spec, bound.at_most, f"interventions.{ref}.at_most")
+                lv = rung_level(spec, bound.at_most, f"interventions.{ref}.at_most")
                 self.hi[start : stop + 1, c] = np.minimum(self.hi[start : stop + 1, c], lv)
         self.interventions = dict(interventions)
 
@@ -339,7 +363,7 @@ class Wargame(mesa.Model):
                 "territory": "territory_mean",
                 "red_lines_crossed": "red_lines_crossed",
             },
-            agent_reporters={"approval": "approval_mean"},
+            agent_reporters={"approval": agent_approval},
         )
         self.datacollector.collect(self)
 
@@ -375,8 +399,8 @@ class Wargame(mesa.Model):
         if self.t >= self.horizon:
             raise ModelError(f"the model is at its horizon ({self.horizon} steps)")
         s = self.t + 1
-        u = self.rng.random((R, self.n_uniforms))
-        eps = self.rng.standard_normal((R, ly.A))
+        u = self.rng.random(out=self._u)  # (R, C + 4·P + O), reused buffers: same draws
+        eps = self.rng.standard_normal(out=self._eps)
         P = self.perception.P
         u_choice = u[:, : ly.C]
         u_perc = u[:, ly.C : ly.C + 4 * P]
@@ -394,8 +418,16 @@ class Wargame(mesa.Model):
         changed = new != old
         if changed.any():
             runs, chans = np.nonzero(changed)
-            self.eventlog.add("rung", s, runs, ly.owner[chans], ly.target[chans], chans,
-                              new[runs, chans], old[runs, chans])
+            self.eventlog.add(
+                "rung",
+                s,
+                runs,
+                ly.owner[chans],
+                ly.target[chans],
+                chans,
+                new[runs, chans],
+                old[runs, chans],
+            )
 
         # world
         raised = (new > old).astype(float) @ self._one_hot > 0
@@ -420,18 +452,22 @@ class Wargame(mesa.Model):
         h_old = self.hostility
         self.hostility = self.perception.hostility(self.pe)
         perceived_before = self.red.perceived.copy()
-        self.red.update(s, new, old, *self._perceived_red(), self.world.audience_cost, self.eventlog)
+        self.red.update(
+            s, new, old, *self._perceived_red(), self.world.audience_cost, self.eventlog
+        )
         self.allies.update(s, new, self.pe, self.perception, u_oblig, self.eventlog)
         self.allies.update_pressure(self.world)
+        e_before = self.escalation.value
         self.escalation.update(self.e_now)
         self._beliefs(h_old)
+        self._spirals(e_before)
         newly_seen = (self.red.perceived & ~perceived_before).astype(float)
         seen_by = np.zeros((R, ly.A))
         if ly.L:
             np.add.at(seen_by.T, self.red.owner, newly_seen.T)
-        self.provoked = (
-            self.hostility.max(axis=2) - h_old.max(axis=2) >= PROVOKE_DELTA
-        ) | (seen_by > 0)
+        self.provoked = (self.hostility.max(axis=2) - h_old.max(axis=2) >= PROVOKE_DELTA) | (
+            seen_by > 0
+        )
         milestones = self.world.new_milestones()
         runs, fr = np.nonzero(milestones)
         if runs.size:
@@ -472,15 +508,25 @@ class Wargame(mesa.Model):
         if log_events:
             for k in self.starting[s]:
                 ev = self.layout.events[k]
-                self.eventlog.add("scripted", s, np.arange(self.R), self.layout.owner[ev.channel],
-                                  self.layout.target[ev.channel], k, ev.level, 0)
+                self.eventlog.add(
+                    "scripted",
+                    s,
+                    np.arange(self.R),
+                    self.layout.owner[ev.channel],
+                    self.layout.target[ev.channel],
+                    k,
+                    ev.level,
+                    0,
+                )
         if s > 0 and self.layout.O:
             floors, chans = self.allies.floors()
             if floors.any():
                 rungs = self.allies.ob_rung
                 for o in np.nonzero(floors.any(axis=0))[0]:
                     c = chans[o]
-                    level[:, c] = np.where(floors[:, o], np.maximum(level[:, c], rungs[o]), level[:, c])
+                    level[:, c] = np.where(
+                        floors[:, o], np.maximum(level[:, c], rungs[o]), level[:, c]
+                    )
         level = np.clip(level, self.lo[s], self.hi[s])
         return level
 
@@ -496,7 +542,9 @@ class Wargame(mesa.Model):
                 crossed[:, rl.index] = seen[:, rl.index] >= rl.threshold
             else:
                 seen[:, rl.index] = self.perception.level[:, p]
-                crossed[:, rl.index] = (seen[:, rl.index] >= rl.threshold) & self.perception.attributed[:, p]
+                crossed[:, rl.index] = (
+                    seen[:, rl.index] >= rl.threshold
+                ) & self.perception.attributed[:, p]
         return crossed, seen
 
     def _payoffs(self, level: np.ndarray) -> None:
@@ -508,6 +556,20 @@ class Wargame(mesa.Model):
             pay = g.payoff[a, b]
             self.payoff[:, ly.owner[c1]] += pay[:, 0]
             self.payoff[:, ly.owner[c2]] += pay[:, 1]
+
+    def _spirals(self, e_before: np.ndarray) -> None:
+        """A spiral (model.md §5, Jervis): both directions of a dyad escalate three steps in a
+        row while neither side believes the other expansionist (belief < ½)."""
+        if not self._pair_d.size:
+            return
+        ly = self.layout
+        up = self.escalation.value > e_before + 1e-12
+        d, r = self._pair_d, self._pair_r
+        i, j = ly.dyad_src[d], ly.dyad_dst[d]
+        calm = (self.belief[:, i, j] < 0.5) & (self.belief[:, j, i] < 0.5)
+        both = up[:, d] & up[:, r] & calm
+        self.spiral_streak = np.where(both, self.spiral_streak + 1, 0)
+        self.spiral |= self.spiral_streak >= SPIRAL_STEPS
 
     def _beliefs(self, h_old: np.ndarray) -> None:
         ly = self.layout
@@ -549,7 +611,9 @@ class Wargame(mesa.Model):
         terms = {k: np.broadcast_to(v, (K, self.R)) for k, v in terms.items()}
         total = sum(terms.values())
         prob = logit_probabilities(total, self.precision[:, ly.owner[c]], allowed)
-        df = pd.DataFrame({k: v.mean(axis=1) for k, v in terms.items()}, index=list(ly.channels[c].rung_ids))
+        df = pd.DataFrame(
+            {k: v.mean(axis=1) for k, v in terms.items()}, index=list(ly.channels[c].rung_ids)
+        )
         df["total"] = total.mean(axis=1)
         df["probability"] = prob.mean(axis=1)
         df.index.name = "rung"

@@ -56,7 +56,9 @@ class World:
         for k, link in enumerate(ly.links):
             for rung, (path, value) in enumerate(link.amounts):
                 self.amounts[:, k, rung] = np.maximum(params.get(path, value), 0.0)
-            self.amounts[:, k, len(link.amounts) :] = self.amounts[:, k, len(link.amounts) - 1 : len(link.amounts)]
+            self.amounts[:, k, len(link.amounts) :] = self.amounts[
+                :, k, len(link.amounts) - 1 : len(link.amounts)
+            ]
             if link.dud is not None:
                 self.dud[:, k] = np.clip(params.get(*link.dud), 0.0, 1.0)
 
@@ -78,7 +80,10 @@ class World:
             cols = {}
             for name in ("forces", "lethality", "reinforcement", "fire_need"):
                 cols[name] = np.stack(
-                    [params.get(f"{base}.sides.{s}.{name}", getattr(spec.sides[s], name)) for s in f.side_ids],
+                    [
+                        params.get(f"{base}.sides.{s}.{name}", getattr(spec.sides[s], name))
+                        for s in f.side_ids
+                    ],
                     axis=1,
                 )
             p = fronts.FrontParams(
@@ -145,7 +150,9 @@ class World:
     ) -> None:
         """Advance stocks, fronts and approval by one step (see the module docstring)."""
         ly = self.layout
-        self.stock, self.produced = logistics.produce(self.stock, self.production, self.ramp, step - 1)
+        self.stock, self.produced = logistics.produce(
+            self.stock, self.production, self.ramp, step - 1
+        )
         if ly.K:
             tr = logistics.transfer(
                 self.stock,

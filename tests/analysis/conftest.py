@@ -88,3 +88,13 @@ def compare_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare") / "weapons"
     sim.compare(FLAGSHIP, "rok_weapons_vs_restraint", runs=30, seed=7, record="full", out=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def sensitivity_dir(tmp_path_factory):
+    """A real Morris sensitivity folder: 4 trajectories over the flagship's factors."""
+    import sim
+
+    out = tmp_path_factory.mktemp("sens") / "morris"
+    sim.sensitivity(FLAGSHIP, method="morris", samples=4, seed=7, out=out)
+    return out

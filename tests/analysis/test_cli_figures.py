@@ -71,7 +71,7 @@ def test_unknown_figure_lists_the_available_ones(flagship_dir, tmp_path, capsys)
     assert wargame("plot", flagship_dir, "--figure", "escalatoin", "-o", tmp_path) == 2
     err = capsys.readouterr().err
     assert "unknown figure 'escalatoin'" in err
-    assert "these results support: escalation, ladder, red_lines" in err
+    assert "these results support: overview, escalation, ladder, red_lines" in err
     assert not list(tmp_path.iterdir())
 
 
@@ -112,7 +112,9 @@ def test_report_html_of_a_real_run(flagship_dir, tmp_path, capsys):
     text = path.read_text(encoding="utf-8")
 
     class Imgs(HTMLParser):
-        srcs: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.srcs: list[str] = []
 
         def handle_starttag(self, tag, attrs):
             if tag == "img":
@@ -145,3 +147,17 @@ def test_report_markdown_of_a_comparison_and_bad_suffix(compare_dir, tmp_path, c
     assert wargame("report", compare_dir, "-o", tmp_path / "cmp.docx") == 2
     assert "a report is .html or .md" in capsys.readouterr().err
     assert not (tmp_path / "cmp.docx").exists()
+
+
+def test_plot_and_report_of_a_sensitivity_folder(sensitivity_dir, tmp_path, capsys):
+    import pandas as pd
+
+    assert wargame("plot", sensitivity_dir, "-f", "sensitivity", "-o", tmp_path / "s.png") == 0
+    Image.open(tmp_path / "s.png").load()
+    assert wargame("report", sensitivity_dir, "-o", tmp_path / "s.md") == 0
+    text = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "## Sensitivity (morris)" in text
+    idx = pd.read_csv(sensitivity_dir / "sensitivity.csv").dropna(subset=["mu_star"])
+    top = idx.sort_values("mu_star", ascending=False, kind="stable").groupby("target").head(1)
+    for r in top.itertuples():
+        assert f"| {r.target} | 1 | {r.factor} | {r.mu_star:.3f} ± {r.mu_star_conf:.3f} |" in text

@@ -36,4 +36,4 @@ def test_notebook_is_clean_and_tells_a_story(path):
     # text between the cells: no two code cells in a row more than twice
     kinds = "".join("c" if c.cell_type == "code" else "m" for c in nb.cells)
     assert "ccc" not in kinds, f"{path.name}: three code cells in a row, say what they show"
-    assert '"../scenarios"' in code[0].source or "Path(\"..\") / \"scenarios\"" in code[0].source
+    assert '"../scenarios"' in code[0].source or 'Path("..") / "scenarios"' in code[0].source

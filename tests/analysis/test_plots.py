@@ -319,3 +319,26 @@ def test_figures_of_a_real_flagship_run_draw_its_tables(flagship_dir):
     assert_fan(axes_titled(plots.front(res), "ukraine: territory"), fronts, "territory")
     for name in plots.available(res):
         assert not unlabelled_axes(plots.draw(name, res)), name
+
+
+def test_overview_panels_agree_with_the_full_figures(tiny):
+    fig = plots.overview(tiny)
+    esc, ladder, risk, terr = fig.axes[:4]
+    assert esc.get_title().startswith("Escalation AAA – BBB")  # the red line's dyad
+    assert_fan(esc, dyad_index(tiny["dyads"], "AAA", "BBB"), "escalation")
+    assert ladder.get_title().startswith("AAA → CCC: arm_ccc")  # the channel it watches
+    ch = tiny["channels"].query("channel == 'arm_ccc'")
+    exp = pd.crosstab(ch["step"], ch["rung"].astype(int), normalize="index")
+    top = next(c for c in ladder.collections if c.get_label() == "weapons")
+    _, lo, hi = edges(top)
+    np.testing.assert_allclose(hi - lo, exp[3].to_numpy(), atol=1e-12)
+    frame = summarize(tiny).to_frame().query("kind == 'red_line'")
+    assert [p.get_height() for p in risk.patches] == pytest.approx(list(frame["estimate"]))
+    assert_fan(terr, tiny["fronts"].query("side == 'BBB'"), "territory")
+    assert not unlabelled_axes(fig)
+
+
+def test_overview_of_outcomes_only_shows_the_risk(tiny):
+    res = {"outcomes": tiny["outcomes"], "scenario": tiny["scenario"]}
+    fig = plots.overview(res)
+    assert [ax.get_title() for ax in fig.axes] == ["Red-line risk"]

@@ -150,7 +150,7 @@ def test_report_without_events_or_dyads_still_tells_the_outcome(tiny, tmp_path):
     assert f"representative run: run {out['run'][rep]}" in text
     p = Images()
     p.feed(text)
-    assert p.figures == ["figure-red_lines", "figure-red_line_timing"]
+    assert p.figures == ["figure-overview", "figure-red_lines", "figure-red_line_timing"]
 
 
 def test_report_rejects_other_suffixes(tiny, tmp_path):

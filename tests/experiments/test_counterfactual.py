@@ -55,6 +55,7 @@ def test_a_scripted_effect_is_recovered_exactly(tmp_path):
     assert diff["row"] == "threat − calm"
     assert diff["estimate"] == 1.0 and diff["se"] == 0.0
     assert "+100.0 pp" in cmp.render()
+    assert cmp.names == ["outcomes"]  # the comparison is not a table of the result
 
 
 def test_the_baseline_can_be_chosen(tmp_path):

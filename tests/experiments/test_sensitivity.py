@@ -93,21 +93,41 @@ def test_the_model_runs_the_design_as_replications(tmp_path):
         ["escalation.A-B.max"],
         params,
         seed=2,
-        chunk_size=7,
+        chunk_size=3,
         out=tmp_path / "s",
     )
     x = design("morris", params, 4, seed=2)
-    assert len(res.outcomes) == len(x) == 16
-    # Run r took row r of the design, mapped through the parameter's distribution.
+    m = len(params) + 1
+    assert len(res.outcomes) == len(x) == 4 * m
+    # Row j·m + q of the design is run j of arm q, mapped through the distribution.
     dists = dict(uncertain_parameters(res.scenario))
     want = values([Factor(p, dists[p]) for p in params], to_quantiles("morris", x))
-    for p in params:
-        np.testing.assert_allclose(res.outcomes[f"param.{p}"].to_numpy(), want[p])
+    out = res.outcomes
+    for q in range(m):
+        rows = out[out["arm"] == f"p{q:02d}"].sort_values("run")
+        assert rows["run"].tolist() == [0, 1, 2, 3]
+        for p in params:
+            np.testing.assert_allclose(rows[f"param.{p}"].to_numpy(), want[p][q::m])
     assert set(res.indices["factor"]) == set(params)
     saved = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
     assert list(saved.columns) == list(res.indices.columns)
     again = sim.open_results(tmp_path / "s")
     assert again.sensitivity.shape == res.indices.shape
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_the_points_of_a_group_share_their_random_numbers(method):
+    # C plays a fixed policy: its precision changes nothing. With common random numbers
+    # inside each trajectory (or Saltelli group) its index is exactly 0; with independent
+    # noise at every point it would not be.
+    params = ["actors.C.precision", "actors.B.risk_tolerance"]
+    samples = 8 if method == "morris" else 16
+    res = sim.sensitivity(str(SMALL), method, samples, ["escalation.A-B.max"], params, seed=4)
+    idx = res.indices.set_index("factor")
+    main = "mu_star" if method == "morris" else "ST"
+    assert idx.loc["actors.C.precision", main] == 0.0
+    assert idx.loc["actors.B.risk_tolerance", main] > 0.0
+    assert res.indices["factor"].iloc[0] == "actors.B.risk_tolerance"
 
 
 @pytest.mark.slow

@@ -258,3 +258,34 @@ def test_ctrl_c_exits_130_keeps_finished_chunks_and_says_how_to_resume(tmp_path)
     assert manifest["status"] == "interrupted"
     assert len(list((out / "chunks").glob("c0*"))) >= 2
     _check_no_partial_table(out)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_reported_with_its_chunk_and_finished_chunks_are_kept(tmp_path):
+    import psutil
+
+    out = tmp_path / "run"
+    proc = _start(out, "--workers", "2")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (out / "chunks").is_dir() and len(list((out / "chunks").glob("c0*"))) >= 2:
+            break
+        time.sleep(0.005)
+    tree = psutil.Process(proc.pid).children(recursive=True)
+    workers = [p for p in tree if p.parent() is not None and p.parent().pid != proc.pid]
+    assert workers, "no pool worker found"
+    workers[0].kill()  # a worker of this test's own pool, as the OOM killer would
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1, stderr
+    assert "a worker process died" in stderr and "chunk " in stderr and "runs " in stderr
+    assert "--resume" in stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    assert any(c["status"] == "failed" for c in manifest["chunks"])
+    _check_no_partial_table(out)
+
+    resumed = _start(out, "--workers", "1", "--resume")
+    _, stderr = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, stderr
+    sim.run(str(SMALL), RUNS, SEED, chunk_size=5, out=tmp_path / "ref5")
+    assert_same_tables(read_tables(tmp_path / "ref5"), read_tables(out))

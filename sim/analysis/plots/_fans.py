@@ -49,12 +49,12 @@ def entity_series(
     grid = paths(df, [*by, "arm"] if arms else by)
     values = df[column].to_numpy(dtype=float)
     out: dict[tuple, list[tuple[str, np.ndarray]]] = {}
-    for key in grid.groups:
+    for key, array in grid.arrays(values).items():
         if arms:
             entity, arm = key[:-1], str(key[-1])
         else:
             entity, arm = key, ""
-        out.setdefault(entity, []).append((arm, grid.array(values, key)))
+        out.setdefault(entity, []).append((arm, array))
     if arms:
         order = {a: i for i, a in enumerate(arms)}
         for series in out.values():

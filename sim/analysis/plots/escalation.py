@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +30,12 @@ def dyad_paths(
         ``(steps, runs, {dyad key: [(arm, array), ...]})`` with dyads keyed ``A-B`` (ids sorted,
         as in the outcomes table) in key order.
     """
+    return src.memo("dyad_paths", lambda: _dyad_paths(src))
+
+
+def _dyad_paths(
+    src: Source,
+) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[str, np.ndarray]]]]:
     df = src.table("dyads")
     if df is None:
         raise LookupError("the results have no dyads table")
@@ -36,10 +43,9 @@ def dyad_paths(
     grid = paths(df, ["arm", "actor", "target"] if arms else ["actor", "target"])
     values = df["escalation"].to_numpy(dtype=float)
     merged: dict[tuple[str, str], np.ndarray] = {}
-    for key in grid.groups:
+    for key, a in grid.arrays(values).items():
         arm, (actor, target) = (str(key[0]), key[1:]) if arms else ("", key)
         k = (dyad_key(str(actor), str(target)), arm)
-        a = grid.array(values, key)
         merged[k] = a if k not in merged else np.fmax(merged[k], a)
     out: dict[str, list[tuple[str, np.ndarray]]] = {}
     arm_order = {a: i for i, a in enumerate(arms)}
@@ -126,8 +132,14 @@ def _constant(series: list[tuple[str, np.ndarray]]) -> float | None:
     return None
 
 
-def _ladder_rungs(src: Source, ref: str, df) -> tuple[bool, list[str] | None]:
-    """Whether a channel is continuous, and its rung ids in ladder order (when known)."""
+def _ladder_rungs(
+    src: Source, ref: str, df, positions: Callable[[], np.ndarray]
+) -> tuple[bool, list[str] | None]:
+    """Whether a channel is continuous, and its rung ids in ladder order (when known).
+
+    Without a scenario, a channel whose rows carry no ``rung_id`` is continuous (the table's
+    rows of the channel are looked at only then: ``positions`` gives them).
+    """
     if src.scenario is not None:
         try:
             ladder = src.scenario.ladder_of(ref)
@@ -135,10 +147,11 @@ def _ladder_rungs(src: Source, ref: str, df) -> tuple[bool, list[str] | None]:
             ladder = None
         if ladder is not None:
             return ladder.is_continuous, ladder.rung_ids or None
-    ids = df["rung_id"].astype(str).replace({"nan": ""}) if "rung_id" in df else None
-    if ids is None or (ids == "").all():
+    if "rung_id" not in df:
         return True, None
-    return False, None
+    ids = df["rung_id"].iloc[positions()[:1000]]
+    named = [i for i in ids if isinstance(i, str) and i]
+    return (not named), None
 
 
 def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
@@ -148,11 +161,13 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
     lowest rung at the bottom to the highest at the top, coloured from pale to dark red, so the
     climb of an ensemble up the ladder reads as the dark layers thickening. Channels on the same
     ladder share colours, and its legend stands beside the first of them. A continuous channel
-    is drawn as a fan of its level instead.
+    is drawn as a fan of its level instead. By default every channel is drawn but those that
+    never leave one rung, which a note names; with counterfactual arms, only the channels the
+    red lines watch or answer with (one panel per channel and arm).
 
     Args:
         results: A ``Results`` or a mapping with a ``channels`` table.
-        channels: Channel refs (``"ROK.arm_ukraine"``) to show; all by default.
+        channels: Channel refs (``"ROK.arm_ukraine"``) to show, in this order; all by default.
     """
     src = as_source(results)
     df = src.table("channels")
@@ -162,7 +177,7 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
     by = ["actor", "channel", "target"]
     grid = paths(df, [*by, "arm"] if arms else by)
     rung = df["rung"].to_numpy(dtype=float)
-    keys = list(grid.groups)
+    keys = list(grid.keys)
     if channels is not None:
         known = {f"{k[0]}.{k[1]}" for k in keys}
         missing = [c for c in channels if c not in known]
@@ -170,16 +185,41 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
             raise LookupError(
                 f"no channel {', '.join(missing)}; the results have {', '.join(sorted(known))}"
             )
-        keys = [k for k in keys if f"{k[0]}.{k[1]}" in channels]
+        order = {c: i for i, c in enumerate(channels)}
+        keys = sorted(
+            (k for k in keys if f"{k[0]}.{k[1]}" in order), key=lambda k: order[f"{k[0]}.{k[1]}"]
+        )
     x = src.dates(grid.steps)
+    arrays = grid.arrays(rung)
+    note = ""
+    if channels is None and arms and src.scenario is not None:
+        # every channel times every arm is too many panels: the channels the red lines are about
+        from sim.analysis.stories import key_channels
+
+        keyed = key_channels(src.scenario)
+        if keyed:
+            keys = [k for k in keys if f"{k[0]}.{k[1]}" in keyed]
+            note = "Per arm, the channels the red lines watch or answer with (others: channels=...)"
+    elif channels is None:
+        still = [k for k in keys if np.nanmin(arrays[k]) == np.nanmax(arrays[k])]
+        if still and len(still) < len(keys):
+            names = sorted({f"{k[0]}.{k[1]}" for k in still})
+            note = "On one rung in every run and step: " + ", ".join(names)
+            keys = [k for k in keys if k not in still]
     with styled():
         fig, axes = panels(len(keys), title=f"Rungs over time — {src.title}", columns=2)
+        if note:
+            import textwrap
+
+            fig.supxlabel(
+                textwrap.fill(note, int(fig.get_size_inches()[0] * 14)), fontsize=7, color="0.35"
+            )
         legends: set[tuple[str, ...]] = set()
         for ax, key in zip(axes, keys, strict=True):
             actor, channel, target = (str(k) for k in key[:3])
             ref = f"{actor}.{channel}"
-            arr = grid.array(rung, key)
-            continuous, rung_ids = _ladder_rungs(src, ref, df.iloc[grid.groups[key][:1000]])
+            arr = arrays[key]
+            continuous, rung_ids = _ladder_rungs(src, ref, df, lambda k=key: grid.positions(k))
             title = f"{actor} → {target}: {channel}" + (f" ({key[3]})" if arms else "")
             ax.set_title(title)
             date_axis(ax, x)
@@ -189,7 +229,7 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
                 continue
             top = int(np.nanmax(arr)) if (~np.isnan(arr)).any() else 0
             count = len(rung_ids) if rung_ids else top + 1
-            names = rung_ids or rung_names(df, grid.groups[key], count)
+            names = rung_ids or rung_names(df, grid.positions(key), count)
             draw_shares(ax, x, arr, names)
             if tuple(names) in legends:  # one legend per ladder, beside its first panel
                 continue
@@ -210,6 +250,7 @@ def draw_shares(ax, x: np.ndarray, arr: np.ndarray, names: list[str]) -> None:
     colors = [cmap(0.08 + 0.87 * k / max(count - 1, 1)) for k in range(count)]
     ax.stackplot(x, shares, labels=names, colors=colors, lw=0)
     ax.set_ylim(0, 1)
+    ax.set_yticks([0.0, 0.5, 1.0])
     ax.set_ylabel("share of runs")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(x[0], x[-1])

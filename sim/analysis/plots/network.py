@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paths import arms_of
+from sim.analysis.paths import arms_of, equals
 from sim.analysis.source import as_source
 from sim.analysis.style import ESCALATION_CMAP, panels, styled
 
@@ -47,14 +47,14 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
     if dyads is None:
         raise LookupError("the results have no dyads table")
     if arm is not None:
-        dyads = dyads[dyads["arm"].astype(str) == arm]
+        dyads = dyads[equals(dyads["arm"], arm)]
     last = dyads[dyads["step"] == dyads["step"].max()]
     med = last.groupby(["actor", "target"], observed=True)["escalation"].median()
     flows = pd.Series(dtype=float)
     channels = src.table("channels")
     if channels is not None:
         if arm is not None:
-            channels = channels[channels["arm"].astype(str) == arm]
+            channels = channels[equals(channels["arm"], arm)]
         pairs = channels.groupby(["actor", "target"], observed=True).size().index
         if "flow" in channels:
             n = channels["run"].nunique() * channels["step"].nunique()

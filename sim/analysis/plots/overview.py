@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.paths import arms_of, paths
+from sim.analysis.paths import arms_of, equals, paths
 from sim.analysis.plots._fans import entity_series
 from sim.analysis.plots.escalation import (
     ESCALATION_LABEL,
-    rung_names,
     draw_shares,
     dyad_paths,
     red_line_dyads,
     rung_legend,
+    rung_names,
 )
 from sim.analysis.plots.red_lines import draw_risk, risks
 from sim.analysis.source import as_source
@@ -109,15 +109,13 @@ def _escalation(ax, src, steps, runs, key: str, series) -> None:
 def _ladder(ax, src, ref: str) -> None:
     df = src.table("channels")
     actor, name = ref.split(".", 1)
-    sel = (df["actor"].astype(str).to_numpy() == actor) & (
-        df["channel"].astype(str).to_numpy() == name
-    )
+    sel = equals(df["actor"], actor) & equals(df["channel"], name)
     sub = df[sel]
     if sub.empty:
         raise LookupError(f"no channel {ref} in the channels table")
     arms = arms_of(sub)
     if arms:  # one arm's ladder: the first
-        sub = sub[sub["arm"].astype(str) == arms[0]]
+        sub = sub[equals(sub["arm"], arms[0])]
     grid = paths(sub, [])
     arr = grid.array(sub["rung"].to_numpy(dtype=float), ())
     x = src.dates(grid.steps)
@@ -130,8 +128,10 @@ def _ladder(ax, src, ref: str) -> None:
         draw_fan(ax, x, arr, samples=3, runs=grid.runs)
         ax.set_ylabel("level")
         return
-    names = ladder.rung_ids if ladder is not None else rung_names(
-        sub, np.arange(len(sub)), int(np.nanmax(arr)) + 1
+    names = (
+        ladder.rung_ids
+        if ladder is not None
+        else rung_names(sub, np.arange(len(sub)), int(np.nanmax(arr)) + 1)
     )
     draw_shares(ax, x, arr, names)
     rung_legend(ax)
@@ -143,12 +143,13 @@ def _front(ax, src) -> None:
     side = str(df["side"].iloc[0])
     if src.scenario is not None and name in src.scenario.fronts:
         side = next(iter(src.scenario.fronts[name].sides))
-    first = df[(df["front"].astype(str) == name) & (df["side"].astype(str) == side)]
+    first = df[equals(df["front"], name) & equals(df["side"], side)]
     grid, series = entity_series(first, ["front"], "territory")
     x = src.dates(grid.steps)
     for i, (arm, values) in enumerate(series[(name,)]):
-        draw_fan(ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5,
-                 runs=grid.runs)
+        draw_fan(
+            ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5, runs=grid.runs
+        )
     ax.axhline(0.0, color="0.3", lw=0.9, ls="--")
     ax.set_title(f"Front {name}: territory, median, 50% and 90% bands")
     ax.set_ylabel(f"territory gained by {side} (km²)")
@@ -164,8 +165,9 @@ def _approval(ax, src) -> None:
     key = moving[0] if moving else next(iter(series))
     x = src.dates(grid.steps)
     for i, (arm, values) in enumerate(series[key]):
-        draw_fan(ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5,
-                 runs=grid.runs)
+        draw_fan(
+            ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5, runs=grid.runs
+        )
     ax.set_title(f"{key[0]} approval: median, 50% and 90% bands")
     ax.set_ylabel("approval")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))

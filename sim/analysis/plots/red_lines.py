@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.estimands import wilson
-from sim.analysis.paths import arms_of
+from sim.analysis.paths import arms_of, equals
 from sim.analysis.source import as_source
 from sim.analysis.style import arm_color, date_axis, panels, styled
 
@@ -51,7 +51,7 @@ def _by_arm(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     arms = arms_of(outcomes)
     if not arms:
         return [("", outcomes)]
-    return [(a, outcomes[outcomes["arm"].astype(str) == a]) for a in arms]
+    return [(a, outcomes[equals(outcomes["arm"], a)]) for a in arms]
 
 
 def risks(results: Any) -> list[Risk]:
@@ -127,7 +127,10 @@ def draw_risk(ax, rows: list[Risk], horizon: int | None) -> None:
                 va="bottom",
                 fontsize=7,
             )
-    ax.set_xticks(np.arange(len(lines)), lines)
+    if len(lines) > 3:  # long ids side by side collide
+        ax.set_xticks(np.arange(len(lines)), lines, rotation=15, ha="right")
+    else:
+        ax.set_xticks(np.arange(len(lines)), lines)
     ax.set_xlabel("red line (error bars: 95% Wilson intervals)")
     by = f"by step {horizon}" if horizon is not None else "by the horizon"
     ax.set_ylabel(f"P(crossed {by})")

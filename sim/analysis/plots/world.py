@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.analysis.paths import equals
 from sim.analysis.plots._fans import Panel, entity_series, fan_figure
 from sim.analysis.source import as_source
 
@@ -139,7 +140,10 @@ def front(results: Any, *, samples: int = 5) -> Figure:
         for name in sides.index:
             if name in src.scenario.fronts:
                 sides[name] = next(iter(src.scenario.fronts[name].sides))
-    first = df[df["side"].astype(str).to_numpy() == df["front"].map(sides).astype(str).to_numpy()]
+    keep = np.zeros(len(df), dtype=bool)
+    for name, side in sides.items():
+        keep |= equals(df["front"], str(name)) & equals(df["side"], side)
+    first = df[keep]
     grid, territory = entity_series(first, ["front"], "territory")
     _, balance = entity_series(first, ["front"], "balance")
     panel_list = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from ..errors import ModelError
@@ -18,7 +20,11 @@ class Always(Policy):
     """
 
     name = "always"
-    classifier = {"stochastic": False, "memory_depth": 0, "continuous": False}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 0,
+        "continuous": False,
+    }
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from .base import Policy
@@ -18,7 +20,11 @@ class Fixed(Policy):
     """
 
     name = "fixed"
-    classifier = {"stochastic": False, "memory_depth": 0, "continuous": True}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 0,
+        "continuous": True,
+    }
     discrete_only = False
 
     def decide(self, model, u):

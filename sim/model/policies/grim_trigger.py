@@ -3,6 +3,8 @@ play the top rung for ever."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from .registry import register
@@ -19,7 +21,11 @@ class GrimTrigger(TitForTat):
     """
 
     name = "grim_trigger"
-    classifier = {"stochastic": False, "memory_depth": float("inf"), "continuous": False}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": float("inf"),
+        "continuous": False,
+    }
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)

@@ -8,17 +8,13 @@ imported by the package, so adding a policy is adding one module.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from .base import Policy
 
 POLICIES: dict[str, type[Policy]] = {}
 """Policy classes by scenario name."""
 
-P = TypeVar("P", bound=type[Policy])
 
-
-def register(cls: P) -> P:
+def register[P: type[Policy]](cls: P) -> P:
     """Class decorator: add a policy to :data:`POLICIES` under its ``name``."""
     if not cls.name:
         raise TypeError(f"{cls.__name__} has no name")

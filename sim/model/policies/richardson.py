@@ -24,6 +24,7 @@ other's levels at once (the ODE has no lag or noise); their perception settings 
 from __future__ import annotations
 
 import warnings
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -41,7 +42,11 @@ class Richardson(Policy):
     """
 
     name = "richardson"
-    classifier = {"stochastic": False, "memory_depth": 1, "continuous": True}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 1,
+        "continuous": True,
+    }
     discrete_only = False
 
     def __init__(self, layout, channels, params):
@@ -107,8 +112,7 @@ class Richardson(Policy):
             )
         if bad.any():
             warnings.warn(
-                f"{what} in {int(bad.sum())} of {bad.size} replications "
-                f"({n} Richardson channels)",
+                f"{what} in {int(bad.sum())} of {bad.size} replications ({n} Richardson channels)",
                 ModelWarning,
                 stacklevel=4,
             )

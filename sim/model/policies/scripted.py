@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from ..errors import ModelError
@@ -19,7 +21,11 @@ class Scripted(Policy):
     """
 
     name = "scripted"
-    classifier = {"stochastic": False, "memory_depth": 0, "continuous": True}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 0,
+        "continuous": True,
+    }
     discrete_only = False
 
     def __init__(self, layout, channels, params):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from .registry import register
 from .tit_for_tat import TitForTat
 
@@ -15,7 +17,11 @@ class SuspiciousTitForTat(TitForTat):
     """
 
     name = "suspicious_tit_for_tat"
-    classifier = {"stochastic": False, "memory_depth": 1, "continuous": False}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 1,
+        "continuous": False,
+    }
 
     def first_move(self, c: int) -> float:
         return float(min(self.layout.initial[c] + 1, self.layout.n_rungs[c] - 1))

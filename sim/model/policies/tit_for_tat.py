@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from .base import Policy, counterpart, match_rung
@@ -19,14 +21,21 @@ class TitForTat(Policy):
     """
 
     name = "tit_for_tat"
-    classifier = {"stochastic": False, "memory_depth": 1, "continuous": False}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 1,
+        "continuous": False,
+    }
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
         self.opponents = [counterpart(layout, c) for c in channels]
 
     def pairs(self):
-        return [(int(self.layout.owner[c]), o) for c, o in zip(self.channels, self.opponents, strict=True)]
+        return [
+            (int(self.layout.owner[c]), o)
+            for c, o in zip(self.channels, self.opponents, strict=True)
+        ]
 
     def first_move(self, c: int) -> float:
         return float(self.layout.initial[c])

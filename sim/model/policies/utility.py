@@ -4,42 +4,53 @@ For each channel c of actor i, every rung a is scored holding i's other channels
 current rungs (per-channel choice: the joint space of the flagship's actors is up to 10⁴ rung
 combinations, and per-channel scoring keeps the step linear in channels)::
 
-    EU(a) = Σ_k w_k·U_k(a) / Σ_k w_k  +  U_game(a)  −  U_risk(a)/τ  −  c_sw·(1 − δ)·|a − a_now|
+    EU(a) = Σ_k (w_k / w̄)·U_k(a)  +  U_game(a)  −  U_risk(a)/τ  −  c_sw·(1 − δ)·|a − a_now|
     P(a)  ∝ exp(λ·EU(a))     over the rungs within ``max_step`` of a_now
 
-The terms, each of order one (that is the per-actor normalisation: λ is measured against a
-utility scale in which a term moves by about one across a ladder):
+Normalisation per actor: each term U_k is of order one across a ladder, and the weights are
+divided by their mean w̄ over the six terms, so scaling all of an actor's weights changes
+nothing and λ is measured against one utility scale for every actor. Risk, switch cost and game
+payoffs are in the same units, outside the weighting. The terms:
 
-- ``U_sec = −Σ_j ĥ_ji(a)/10 − Ψ·max(0, 1 − S_pred(a)/S_req)²`` over the actors j that feel c;
-  ĥ is the Jervis mixture of :mod:`~sim.model.jervis` (spiral vs deterrence, weighted by i's
-  belief that j is expansionist); ``S_pred`` is the stock c draws on after ``LOOKAHEAD`` steps
-  of production and of the shipments rung a asks for (Seoul's depletion dilemma).
+- ``U_sec = −Σ_j θ_ij·ĥ_ji(a)/10 − Ψ·max(0, 1 − S_pred(a)/S_req)²`` over the actors j that feel
+  c (θ = 1 for i's adversaries, ``THREAT_OTHER`` for others); ĥ is the Jervis mixture of
+  :mod:`~sim.model.jervis` (spiral vs deterrence, weighted by i's belief that j is
+  expansionist) of the hostility i would show j after the move (the max over i's channels felt
+  by j, indirect ones weighted by j's attribution probability); ``S_pred`` is the stock c draws
+  on after ``LOOKAHEAD`` steps of production and of the shipments rung a asks for (Seoul's
+  depletion dilemma).
 - ``U_all = −ρ̂·σ(A0 + A1·(request − a)) − ENTRAP·Σ_j (ĥ_j(a) − h̄_j)/10 + Σ_duties ρ·[a ≥ rung]``:
   Snyder's alliance security dilemma — abandonment risk falls as i meets its patron's request
-  (weighted by i's belief ρ̂ in the alliance's reliability), entrapment grows with the
-  adversaries' predicted hostility (for members of an alliance with a patron), and a due
-  soft-mode obligation pays its reliability ρ for rungs that meet it.
+  (weighted by i's belief ρ̂ in the alliance's reliability), entrapment grows with the predicted
+  hostility of those who feel c (for clients of an alliance with a patron), and a due soft-mode
+  obligation pays its reliability ρ for rungs that meet it.
 - ``U_war = s·η·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield balance
-  from the shells rung a ships (f = share of its fire need it meets, as last step, plus the
-  extra usable rounds; s = −1 if i is the recipient's adversary).
+  from the shells rung a ships (f = share of its fire need it met last step plus the extra
+  usable rounds, clipped to [0.001, 1]; s = −1 if i is the recipient's adversary).
 - ``U_eco = ECO_REV·flow(a)/max flow − ECO_SANCTION·Σ_j σ((ĥ_j(a) − 8)/0.5)``: export revenue
   minus the chance that those who feel c reach sanctions (e = 8, CAMEO 163).
 - ``U_dom = DOM_SCALE·(rally·[provoked]·[a > a_now] − arms_penalty·opposed·[a > initial])``:
-  the predicted change of approval (§7), the arming penalty only on arming channels and only
-  if no other arming channel of i is already beyond its initial rung.
+  the predicted change of approval (§7), the arming penalty only on arming channels and only if
+  no other arming channel of i is already beyond its initial rung.
 - ``U_rep = Σ κ·d·[a ≥ response rung]`` over i's own red lines perceived crossed and awaiting
-  enforcement whose committed response is on c (Schelling).
-- ``U_risk = Σ cred·d·e_resp/10·[a ≥ threshold] + WAR_LOSS·Σ_j σ((ĥ_j(a) − 9.5)/0.5)`` over the
-  red lines of others that watch c: perceived credibility × declaredness × hostility of the
-  committed response, plus the chance a dyad passes the war threshold.
+  enforcement whose committed response is on c (Schelling; d = 1 public, ½ ambiguous, ⅕
+  private).
+- ``U_risk = Σ cred·d·max(0, e_resp − e_seen)/10·[a ≥ threshold] + WAR_LOSS·Σ_j σ((max(ĥ_j(a),
+  e_j(a)) − 9.5)/0.5)``: for the red lines of others that watch c, perceived credibility ×
+  declaredness × the hostility of the committed response still to come (a threat already
+  carried out — the response channel seen at e_seen — is spent); plus the chance that the
+  dyad (either side) passes the war threshold.
 - ``U_game = payoff(a, b̂)/max|payoff|`` when c is in a game, b̂ the opponent's last rung seen.
-- δ: the side-clause discount of an alliance whose members i and the target both are, on the
+- δ: the side-clause discount of an alliance of which i and c's target are members, on the
   ``tech`` ladder.
+
+Arrays are (K, R), rungs first (see :mod:`~sim.model.choice`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -110,11 +121,14 @@ class Utility(Policy):
     """
 
     name = "utility"
-    classifier = {"stochastic": True, "memory_depth": float("inf"), "continuous": False}
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": True,
+        "memory_depth": float("inf"),
+        "continuous": False,
+    }
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
-        ly = layout
         self.info = [self._static(int(c)) for c in channels]
         self._amounts_t: np.ndarray | None = None
         self._weights_t: np.ndarray | None = None
@@ -128,8 +142,15 @@ class Utility(Policy):
         for j in np.nonzero(ly.felt[c])[0]:
             others = [k for k in ly.channels_of[i] if k != c and ly.felt[k, j]]
             theta = 1.0 if ly.adversary[i, j] else THREAT_OTHER
-            ch.feelers.append((int(j), np.array(others, dtype=np.intp), bool(ly.indirect[c]),
-                               [bool(ly.indirect[k]) for k in others], theta))
+            ch.feelers.append(
+                (
+                    int(j),
+                    np.array(others, dtype=np.intp),
+                    bool(ly.indirect[c]),
+                    [bool(ly.indirect[k]) for k in others],
+                    theta,
+                )
+            )
         for k, link in enumerate(ly.links):
             if link.channel != c:
                 continue
@@ -145,7 +166,12 @@ class Utility(Policy):
                 ch.pressure.append(al.index)
             if al.members[i] and al.patron >= 0 and al.patron != i:
                 ch.client = True
-            if al.members[i] and al.members[spec.target] and spec.ladder == "tech" and al.discount is not None:
+            if (
+                al.members[i]
+                and al.members[spec.target]
+                and spec.ladder == "tech"
+                and al.discount is not None
+            ):
                 ch.discount.append(al.index)
         for o, ob in enumerate(ly.obligations):
             if ob.channel == c:
@@ -155,11 +181,17 @@ class Utility(Policy):
                 ch.own_lines.append((rl.index, rl.weight, rl.response_rung))
             if rl.watch == c and rl.owner != i:
                 e_resp = (
-                    float(ly.e_of(np.array([[float(rl.response_rung)]]), np.array([rl.response]))[0, 0])
+                    float(
+                        ly.e_of(np.array([[float(rl.response_rung)]]), np.array([rl.response]))[
+                            0, 0
+                        ]
+                    )
                     if rl.response >= 0
                     else DEFAULT_RESPONSE_E
                 )
-                ch.their_lines.append((rl.index, rl.weight, float(rl.threshold), e_resp, rl.response))
+                ch.their_lines.append(
+                    (rl.index, rl.weight, float(rl.threshold), e_resp, rl.response)
+                )
         for g in ly.games:
             if c in g.channels:
                 pos = g.channels.index(c)
@@ -171,7 +203,9 @@ class Utility(Policy):
         ch.other_arming = [
             k
             for k in ly.channels_of[i]
-            if k != c and ly.channels[k].felt_by_adversaries and not ly.adversary[i, ly.channels[k].target]
+            if k != c
+            and ly.channels[k].felt_by_adversaries
+            and not ly.adversary[i, ly.channels[k].target]
         ]
         return ch
 
@@ -276,7 +310,9 @@ class Utility(Policy):
             if others.size:
                 e_o = e_now[:, others]
                 if any(others_indirect):
-                    e_o = e_o * np.stack([att if x else np.ones(R) for x in others_indirect], axis=1)
+                    e_o = e_o * np.stack(
+                        [att if x else np.ones(R) for x in others_indirect], axis=1
+                    )
                 other = e_o.max(axis=1) if others.size > 1 else e_o[:, 0]
             else:
                 other = np.zeros(R)
@@ -307,8 +343,11 @@ class Utility(Policy):
                 prod = world.production[:, i, cat]
                 mine = (ly.link_src == i) & (ly.link_cat == cat)
                 other_out = shared["requested"][:, mine].sum(axis=1) - cur
-                s_pred = (world.stock[:, i, cat] + LOOKAHEAD * (prod - other_out)) - LOOKAHEAD * amounts
-                short = np.maximum(0.0, 1.0 - s_pred / np.where(req > 0, req, 1.0))
+                s_pred = (
+                    world.stock[:, i, cat] + LOOKAHEAD * (prod - other_out)
+                ) - LOOKAHEAD * amounts
+                with np.errstate(over="ignore"):  # a tiny requirement: no shortfall
+                    short = np.maximum(0.0, 1.0 - s_pred / np.where(req > 0, req, 1.0))
                 add("security", (short * short) * (-PSI * w[0] * (req > 0)))
             if use_eco:
                 top = amounts.max(axis=0)
@@ -319,7 +358,9 @@ class Utility(Policy):
                 f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
                 scale = (1.0 - world.dud[:, k]) / np.where(has_need, need, 1.0)
                 frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
-                eta = np.broadcast_to(np.asarray(world.front_params[f].fire_elasticity, float), (R,))
+                eta = np.broadcast_to(
+                    np.asarray(world.front_params[f].fire_elasticity, float), (R,)
+                )
                 add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
         if sanction is not None:
             add("economy", sanction * (-ECO_SANCTION * w_eco))
