@@ -198,16 +198,22 @@ def _fmt_estimate(e: Estimate) -> str:
     if e.kind == "red_line":
         text = f"{e.estimate:6.1%}  [{e.low:.1%}, {e.high:.1%}]"
     else:
-        text = f"{_num(e.estimate):>8}  [{_num(e.low)}, {_num(e.high)}]"
+        d = _decimals(e.estimate, e.low, e.high)
+        text = f"{_num(e.estimate, d):>8}  [{_num(e.low, d)}, {_num(e.high, d)}]"
     return f"{text}  {e.note}".rstrip()
 
 
-def _num(x: float) -> str:
-    if math.isnan(x):
+def _decimals(*values: float) -> int:
+    """Decimals for numbers printed side by side, from the largest: 4,623 · 6.50 · 0.182."""
+    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    top = max(finite, default=0.0)
+    return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 1 else 3
+
+
+def _num(x: float, decimals: int = 2, sign: bool = False) -> str:
+    if x is None or math.isnan(x):
         return "n/a"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.2f}"
+    return f"{x:{'+' if sign else ''},.{decimals}f}"
 
 
 def summarize(results: Any, scenario: Any = None) -> Summary:
@@ -423,7 +429,8 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
 def _fmt(x: float, lo: float, hi: float, pct: bool) -> str:
     if pct:
         return f"{x:7.1%}  [{lo:.1%}, {hi:.1%}]"
-    return f"{_sig(x):>12}  [{_sig(lo)}, {_sig(hi)}]"
+    d = _decimals(x, lo, hi)
+    return f"{_num(x, d):>12}  [{_num(lo, d)}, {_num(hi, d)}]"
 
 
 def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
@@ -432,16 +439,9 @@ def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
             f"{100 * x:+7.1f} pp  (SE {100 * se:.1f} pp)  "
             f"[{100 * lo:+.1f}, {100 * hi:+.1f}] pp  paired"
         )
-    return f"{_sig(x, True):>12}  (SE {_sig(se)})  [{_sig(lo, True)}, {_sig(hi, True)}]  paired"
-
-
-def _sig(x: float, sign: bool = False) -> str:
-    """A number with the decimals its size needs (approval 0.274, escalation 6.99, km² 4,731)."""
-    if x is None or math.isnan(x):
-        return "n/a"
-    plus = "+" if sign else ""
-    if abs(x) >= 1000:
-        return f"{x:{plus},.0f}"
-    if abs(x) >= 10:
-        return f"{x:{plus}.1f}"
-    return f"{x:{plus}.3f}"
+    d = _decimals(x, lo, hi)
+    d_se = max(d, 1 if se >= 1 else _decimals(se))
+    return (
+        f"{_num(x, d, True):>12}  (SE {_num(se, d_se)})"
+        f"  [{_num(lo, d, True)}, {_num(hi, d, True)}]  paired"
+    )

@@ -37,6 +37,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,16 +246,16 @@ def analyze(
     return pd.concat(frames, ignore_index=True)
 
 
+_MEASURE = re.compile(r"\.(crossed_by|territory_at|max_escalation_by|approval_at)\.[^.]+$")
+
+
 def targets_of(outcomes: pd.DataFrame) -> list[str]:
-    """Outcomes columns that can be targets (not the sampled parameters or the measures)."""
-    skip = ("param.", "run", "arm")
+    """Outcomes columns that can be targets: not the run, arm, sampled parameters or the
+    counterfactuals' measures (``red_line.X.crossed_by.24``...)."""
     return [
         c
         for c in outcomes.columns
-        if not c.startswith(skip)
-        and ".crossed_by." not in c
-        and "_at." not in c
-        and "_by." not in c
+        if c not in ("run", "arm") and not c.startswith("param.") and not _MEASURE.search(c)
     ]
 
 
@@ -320,6 +321,16 @@ class SensitivityResult(Results):
             indices,
             file if file.is_file() else None,
         )
+
+    def summary(self) -> Any:
+        """The key estimands over every run of the design, its points pooled (the arms of a
+        design are positions in SALib's groups, not alternatives to compare)."""
+        from sim.analysis.estimands import summarize
+
+        outcomes = self.outcomes
+        if outcomes is not None and "arm" in outcomes:
+            outcomes = outcomes.drop(columns="arm")
+        return summarize({"outcomes": outcomes, "scenario": self.scenario})
 
     @property
     def sensitivity(self) -> pd.DataFrame:

@@ -116,7 +116,8 @@ def transfer(
     dst_flat = dst * n_cat + cat
     spare = np.maximum(stock - requirement, 0.0).reshape(r, -1)
     asked = _scatter(requested, src_flat, shape).reshape(r, -1)
-    scale = np.minimum(1.0, np.divide(spare, asked, out=np.ones_like(spare), where=asked > 0.0))
+    # Divide only where the ask exceeds the spare: the ratio is then below 1 and cannot overflow.
+    scale = np.divide(spare, asked, out=np.ones_like(spare), where=asked > spare)
     shipped = requested * scale[:, src_flat]
     delivered = shipped * (1.0 - dud)
     duds = shipped - delivered

@@ -113,6 +113,7 @@ def test_the_model_runs_the_design_as_replications(tmp_path):
     assert list(saved.columns) == list(res.indices.columns)
     again = sim.open_results(tmp_path / "s")
     assert again.sensitivity.shape == res.indices.shape
+    assert again.summary().runs == 4 * m  # the design's points pooled, not one arm each
 
 
 @pytest.mark.parametrize("method", ["morris", "sobol"])
