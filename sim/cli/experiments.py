@@ -9,13 +9,12 @@ their Morris or Sobol indices on chosen outcomes. Both write a results folder li
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
 
 from .app import app
-from .run import (
+from .common import (
     ChunkOpt,
     ForceOpt,
     FormatOpt,
@@ -29,12 +28,7 @@ from .run import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    check_common,
-    check_scenario_file,
-    default_out,
-    drive,
-    make_progress,
-    overrides_of,
+    run_experiment,
 )
 
 
@@ -80,44 +74,33 @@ def compare_command(
     Example: wargame compare scenarios/seoul_arms_ukraine.yaml -c rok_weapons_vs_restraint
     --runs 2000
     """
-    check_common(
-        runs=runs,
-        horizon=horizon,
-        chunk_size=chunk_size,
-        workers=workers,
-        resume=resume,
-        force=force,
-        scheduler=scheduler,
-        fmt=fmt,
-        record=record,
-    )
-    check_scenario_file(scenario)
-    folder = out if out is not None else default_out(scenario, counterfactual or "compare")
 
-    def action() -> Any:
+    def call(**options: Any) -> Any:
         import sim.experiments as ex
 
         result = ex.compare(
-            scenario,
-            counterfactual,
-            runs,
-            seed,
-            baseline=baseline,
-            workers=workers,
-            scheduler=scheduler,
-            chunk_size=chunk_size,
-            record=record,
-            out=folder,
-            resume=resume,
-            force=force,
-            progress=make_progress("compare", quiet),
-            format=fmt,
-            overrides=overrides_of(set_, horizon),
-            command=["wargame", *sys.argv[1:]],
+            scenario, counterfactual, runs, seed, baseline=baseline, record=record, **options
         )
-        return result, result.render()
+        return result.render()
 
-    _, text = drive(action, folder)
+    text, folder = run_experiment(
+        call,
+        scenario,
+        label="compare",
+        out=out,
+        out_name=[counterfactual or "compare"],
+        runs=runs,
+        record=record,
+        horizon=horizon,
+        set_=set_,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        resume=resume,
+        force=force,
+        fmt=fmt,
+        quiet=quiet,
+    )
     print(text)
     print()
     print(f"Results: {folder}  (tables with an 'arm' column)")
@@ -180,46 +163,33 @@ def sensitivity_command(
     Example: wargame sensitivity scenarios/seoul_arms_ukraine.yaml --method morris --samples 20
     --target red_line.rok_missile_tech.crossed
     """
-    check_common(
-        horizon=horizon,
-        chunk_size=chunk_size,
-        workers=workers,
-        resume=resume,
-        force=force,
-        scheduler=scheduler,
-        fmt=fmt,
-    )
+    problems = []
     if method is not None and method not in ("morris", "sobol"):
-        from .app import BadInput
+        problems.append(f"--method: expected morris or sobol, got {method!r}")
 
-        raise BadInput(f"--method: expected morris or sobol, got {method!r}")
-    check_scenario_file(scenario)
-    folder = out if out is not None else default_out(scenario, "sensitivity")
-
-    def action() -> Any:
+    def call(**options: Any) -> Any:
         import sim.experiments as ex
 
-        result = ex.sensitivity(
-            scenario,
-            method,
-            samples,
-            target,
-            param,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
-            chunk_size=chunk_size,
-            out=folder,
-            resume=resume,
-            force=force,
-            progress=make_progress("sensitivity", quiet),
-            format=fmt,
-            overrides=overrides_of(set_, horizon),
-            command=["wargame", *sys.argv[1:]],
-        )
-        return result, result.render()
+        result = ex.sensitivity(scenario, method, samples, target, param, seed=seed, **options)
+        return result.render()
 
-    _, text = drive(action, folder)
+    text, folder = run_experiment(
+        call,
+        scenario,
+        label="sensitivity",
+        out=out,
+        out_name=["sensitivity"],
+        horizon=horizon,
+        set_=set_,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        resume=resume,
+        force=force,
+        fmt=fmt,
+        quiet=quiet,
+        problems=problems,
+    )
     print(text)
     print()
     print(f"Results: {folder}")

@@ -57,6 +57,19 @@ def choose(scenario: Any, counterfactual: str | None) -> str:
     return counterfactual
 
 
+def baseline_of(arms: Sequence[str], baseline: str | None) -> str:
+    """The arm the others are compared with: the one named, else the last.
+
+    Raises:
+        ExperimentError: for an arm the counterfactual does not have.
+    """
+    if baseline is not None and baseline not in arms:
+        raise ExperimentError(
+            f"--baseline: unknown arm {baseline!r} (the arms are: {', '.join(arms)})"
+        )
+    return baseline or arms[-1]
+
+
 def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
     """``(outcomes column, readable label)`` of every measure of the counterfactual.
 
@@ -105,20 +118,10 @@ class Comparison(Results):
     """
 
     def __init__(self, results: Results, counterfactual_id: str, baseline: str | None = None):
-        super().__init__(
-            results.path,
-            tables=results._tables,
-            manifest=results.manifest,
-            scenario=results._scenario,
-        )
+        super().__init__(**results._parts())
         self.counterfactual_id = counterfactual_id
         self._contrast: pd.DataFrame | None = None
-        arms = self.arms
-        if baseline is not None and baseline not in arms:
-            raise ExperimentError(
-                f"--baseline: unknown arm {baseline!r} (the arms are: {', '.join(arms)})"
-            )
-        self.baseline = baseline or arms[-1]
+        self.baseline = baseline_of(self.arms, baseline)
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike, manifest: dict[str, Any]) -> Comparison:
@@ -208,10 +211,7 @@ def compare(
     sc, source = load(scenario, overrides)
     cf_id = choose(sc, counterfactual)
     arms = dict(sc.counterfactuals[cf_id].arms)
-    if baseline is not None and baseline not in arms:
-        raise ExperimentError(
-            f"--baseline: unknown arm {baseline!r} (the arms are: {', '.join(arms)})"
-        )
+    chosen = baseline_of(list(arms), baseline)
     runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
     ens = Ensemble(
         sc,
@@ -224,7 +224,7 @@ def compare(
         identity={"counterfactual": cf_id},
         info={
             "counterfactual": cf_id,
-            "baseline": baseline or list(arms)[-1],
+            "baseline": chosen,
             "measures": [list(m) for m in measures_of(sc, cf_id)],
         },
         source=source,

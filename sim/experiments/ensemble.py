@@ -14,7 +14,6 @@ store, marking the folder ``interrupted`` on Ctrl-C and ``failed`` when a chunk 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import os
@@ -140,10 +139,6 @@ def run_chunk(task: Task) -> ChunkOutput:
         interventions=task.interventions,
         param_values=task.param_values,
     )
-    # A Mesa model and its agents reference each other: without a collection here each
-    # finished chunk's arrays wait for the cyclic collector, and a worker grows by a chunk's
-    # worth of memory per chunk until it runs.
-    gc.collect()
     if task.write_to is None:
         return ChunkOutput(dict(tables), time.perf_counter() - t0)
     from .store import write_chunk

@@ -54,6 +54,16 @@ class Results:
         self.manifest: dict[str, Any] = dict(manifest or {})
         self._scenario = scenario
 
+    def _parts(self) -> dict[str, Any]:
+        """The arguments that build another result over the same folder or tables: what a
+        comparison or a sensitivity result wraps."""
+        return {
+            "path": self.path,
+            "tables": self._tables,
+            "manifest": self.manifest,
+            "scenario": self._scenario,
+        }
+
     # -- what is here --
 
     @property

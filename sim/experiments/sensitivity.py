@@ -60,6 +60,11 @@ LEVELS = 4
 RESAMPLES = 1000
 """Bootstrap resamples behind SALib's confidence intervals."""
 CSV = "sensitivity.csv"
+INDICES = {
+    "morris": ["mu_star", "mu_star_conf", "mu", "sigma"],
+    "sobol": ["ST", "ST_conf", "S1", "S1_conf"],
+}
+"""The columns of each method's indices; the first ranks the factors."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +117,15 @@ def factors(scenario: Any, params: Sequence[str] | None = None) -> list[Factor]:
     return [Factor(p, known[p]) for p in params]
 
 
-def check_samples(method: str, samples: int) -> None:
-    """Refuse a design too small for ``method`` (or a Sobol size that is not a power of 2)."""
+def check_method(method: str) -> None:
+    """Refuse a method other than Morris and Sobol."""
     if method not in METHODS:
         raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+
+
+def check_samples(method: str, samples: int) -> None:
+    """Refuse a design too small for ``method`` (or a Sobol size that is not a power of 2)."""
+    check_method(method)
     low = MIN_SAMPLES[method]
     unit = "trajectories" if method == "morris" else "base samples"
     if samples < low:
@@ -204,39 +214,12 @@ def analyze(
         if y.shape[0] != x.shape[0]:
             raise ValueError(f"{target}: {y.shape[0]} outputs for {x.shape[0]} design points")
         constant = not np.isfinite(y).all() or float(np.nanstd(y)) == 0.0
-        if method == "morris":
-            cols = ["mu_star", "mu_star_conf", "mu", "sigma"]
-            if constant:
-                res = {c: np.full(len(names), np.nan) for c in cols}
-            else:
-                from SALib.analyze import morris
-
-                res = morris.analyze(
-                    problem,
-                    x,
-                    y,
-                    num_resamples=RESAMPLES,
-                    conf_level=0.95,
-                    num_levels=levels,
-                    seed=seed,
-                )
-            key = "mu_star"
+        cols = INDICES[method]
+        if constant:
+            res = {c: np.full(len(names), np.nan) for c in cols}
         else:
-            cols = ["ST", "ST_conf", "S1", "S1_conf"]
-            if constant:
-                res = {c: np.full(len(names), np.nan) for c in cols}
-            else:
-                from SALib.analyze import sobol
-
-                res = sobol.analyze(
-                    problem,
-                    y,
-                    calc_second_order=False,
-                    num_resamples=RESAMPLES,
-                    conf_level=0.95,
-                    seed=seed,
-                )
-            key = "ST"
+            res = _salib_analyze(method, problem, x, y, seed, levels)
+        key = cols[0]
         df = pd.DataFrame({"target": target, "factor": list(names)})
         for c in cols:
             df[c] = np.asarray(np.ma.filled(np.ma.asarray(res[c], dtype=float), np.nan))
@@ -244,6 +227,34 @@ def analyze(
         df["rank"] = np.where(df[key].notna(), np.arange(1, len(df) + 1), np.nan)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
+
+
+def _salib_analyze(
+    method: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int, levels: int
+) -> Mapping[str, Any]:
+    """SALib's indices of one target, with bootstrap 95 % confidence intervals."""
+    if method == "morris":
+        from SALib.analyze import morris
+
+        return morris.analyze(
+            problem,
+            x,
+            y,
+            num_resamples=RESAMPLES,
+            conf_level=0.95,
+            num_levels=levels,
+            seed=seed,
+        )
+    from SALib.analyze import sobol
+
+    return sobol.analyze(
+        problem,
+        y,
+        calc_second_order=False,
+        num_resamples=RESAMPLES,
+        conf_level=0.95,
+        seed=seed,
+    )
 
 
 _MEASURE = re.compile(r"\.(crossed_by|territory_at|max_escalation_by|approval_at)\.[^.]+$")
@@ -299,12 +310,7 @@ class SensitivityResult(Results):
     def __init__(
         self, results: Results, method: str, indices: pd.DataFrame, csv: Path | None = None
     ):
-        super().__init__(
-            results.path,
-            tables=results._tables,
-            manifest=results.manifest,
-            scenario=results._scenario,
-        )
+        super().__init__(**results._parts())
         self.method = method
         self.indices = indices
         self.csv = csv
@@ -423,8 +429,7 @@ def sensitivity(
     sc, source = load(scenario, overrides)
     block = sc.sensitivity
     method = method or (block.method if block is not None else "morris")
-    if method not in METHODS:
-        raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+    check_method(method)
     if samples is None:
         samples = (
             block.samples if block is not None and block.samples else None

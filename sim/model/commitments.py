@@ -144,18 +144,7 @@ class RedLines:
         # truly crossed; it ends when neither the truth nor the perception is past it.
         new_p = perceived & ~self.perceived
         self.perceived = perceived | (self.perceived & crossed)
-        runs, lines = np.nonzero(new_p)
-        if runs.size:
-            log.add(
-                "red_line_perceived",
-                step,
-                runs,
-                self.owner[lines],
-                ly.owner[self.watch[lines]],
-                lines,
-                seen[runs, lines],
-                0,
-            )
+        self._log_owner("red_line_perceived", step, new_p, seen, log)
         opened = new_p & ~self.pending & self.has_response
         self.deadline = np.where(opened, step + self.window, self.deadline)
         self.pending |= opened
@@ -166,31 +155,11 @@ class RedLines:
         self.cred_a += enforced
         self.cred_b += failed
         self.pending &= ~(enforced | failed)
-        runs, lines = np.nonzero(enforced)
-        if runs.size:
-            log.add(
-                "red_line_enforced",
-                step,
-                runs,
-                self.owner[lines],
-                ly.owner[self.watch[lines]],
-                lines,
-                resp_level[runs, lines],
-                0,
-            )
+        self._log_owner("red_line_enforced", step, enforced, resp_level, log)
+        self._log_owner("red_line_not_enforced", step, failed, resp_level, log)
         runs, lines = np.nonzero(failed)
         cost = np.zeros_like(self.unenforced_cost)
         if runs.size:
-            log.add(
-                "red_line_not_enforced",
-                step,
-                runs,
-                self.owner[lines],
-                ly.owner[self.watch[lines]],
-                lines,
-                resp_level[runs, lines],
-                0,
-            )
             owners = self.owner[lines]
             c = (
                 self.audience_cost[runs, lines]
@@ -198,6 +167,16 @@ class RedLines:
             )
             np.add.at(cost, (runs, owners), c)
         self.unenforced_cost = cost
+
+    def _log_owner(
+        self, kind: str, step: int, mask: np.ndarray, value: np.ndarray, log: EventLog
+    ) -> None:
+        """Log ``kind`` for each (run, line) of ``mask``: the owner about the watched actor,
+        with ``value`` (R, L) at that run and line."""
+        runs, lines = np.nonzero(mask)
+        if runs.size:
+            owner, watched = self.owner[lines], self.layout.owner[self.watch[lines]]
+            log.add(kind, step, runs, owner, watched, lines, value[runs, lines], 0)
 
 
 class Alliances:

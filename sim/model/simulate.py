@@ -47,4 +47,9 @@ def simulate(
         record=record,
     )
     model.run()
-    return model.tables(record=record, run_offset=run_offset)
+    tables = model.tables(record=record, run_offset=run_offset)
+    # The model, its agents and Mesa's own objects (its scenario, the step event) reference
+    # each other, so a finished model would hold all its arrays until the cyclic collector
+    # ran. Emptying it frees them now: a worker stays flat from chunk to chunk.
+    vars(model).clear()
+    return tables

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from sim.cli import main
-
 SMALL = Path(__file__).parent.parent / "experiments" / "data" / "small_crisis.yaml"
-
-
-@pytest.fixture
-def wargame(capsys, monkeypatch, tmp_path):
-    """Call ``wargame ARGS...`` in this process from ``tmp_path``; ``(status, stdout, stderr)``."""
-    monkeypatch.chdir(tmp_path)
-
-    def call(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["wargame", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def test_compare_prints_each_arm_and_the_paired_difference(wargame, tmp_path):
@@ -108,4 +87,13 @@ def test_bad_input_exits_2_with_a_message_and_leaves_no_folder(wargame, tmp_path
     assert code == 2, (out, err)
     assert message in err
     assert "Traceback" not in err
+    assert not (tmp_path / "bad").exists()
+
+
+def test_a_commands_own_bad_option_is_reported_with_the_shared_ones(wargame, tmp_path):
+    code, _, err = wargame("sensitivity", SMALL, "--out", "bad", "--method", "fast", "--workers", 0)
+    assert code == 2
+    lines = err.splitlines()
+    assert "--workers: expected at least 1, got 0" in lines
+    assert "--method: expected morris or sobol, got 'fast'" in lines
     assert not (tmp_path / "bad").exists()

@@ -9,27 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-
 SMALL = Path(__file__).parent.parent / "experiments" / "data" / "small_crisis.yaml"
-
-
-@pytest.fixture
-def wargame(capsys, monkeypatch, tmp_path):
-    """Call ``wargame ARGS...`` in this process from ``tmp_path``; ``(status, stdout, stderr)``."""
-    monkeypatch.chdir(tmp_path)
-
-    def call(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["wargame", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def test_run_writes_a_results_folder_and_prints_the_summary(wargame, tmp_path):
@@ -108,21 +88,21 @@ def test_csv_format(wargame, tmp_path):
 
 
 def test_the_progress_is_a_rich_bar_on_a_terminal(monkeypatch):
-    from sim.cli import run as run_cli
+    from sim.cli import common
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    bar = run_cli.make_progress("run", quiet=False)
-    assert isinstance(bar, run_cli.RichProgress)
+    bar = common.make_progress("run", quiet=False)
+    assert isinstance(bar, common.RichProgress)
     bar.start(100, 0)
     bar.advance(50)
     bar.stop()
-    assert run_cli.make_progress("run", quiet=True) is None
+    assert common.make_progress("run", quiet=True) is None
 
 
 def test_plain_progress_lines_are_sparse():
     import io
 
-    from sim.cli.run import PlainProgress
+    from sim.cli.common import PlainProgress
 
     stream = io.StringIO()
     p = PlainProgress("run", interval=3600, stream=stream)

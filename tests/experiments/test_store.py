@@ -92,12 +92,18 @@ def test_a_chunk_that_fails_to_write_leaves_no_chunk_folder(tmp_path, monkeypatc
     assert list((tmp_path / "f" / "chunks").iterdir()) == []
 
 
-def test_temporaries_left_by_a_kill_are_removed_on_resume(tmp_path):
+def _interrupted_folder(tmp_path: Path) -> Path:
+    """A folder of 20 runs (outcomes) whose manifest says the run was interrupted."""
     out = tmp_path / "run"
     sim.run(str(SMALL), 20, 1, chunk_size=10, out=out, record="outcomes")
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["status"] = "interrupted"
     (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+def test_temporaries_left_by_a_kill_are_removed_on_resume(tmp_path):
+    out = _interrupted_folder(tmp_path)
     junk = out / ".outcomes.parquet.tmp-123-abcd"
     junk.write_bytes(b"PAR1 half")
     sim.run(str(SMALL), 20, 1, chunk_size=10, out=out, record="outcomes", resume=True)
@@ -105,11 +111,7 @@ def test_temporaries_left_by_a_kill_are_removed_on_resume(tmp_path):
 
 
 def test_open_results_refuses_an_unfinished_folder(tmp_path):
-    out = tmp_path / "run"
-    sim.run(str(SMALL), 20, 1, chunk_size=10, out=out, record="outcomes")
-    manifest = json.loads((out / "manifest.json").read_text())
-    manifest["status"] = "interrupted"
-    (out / "manifest.json").write_text(json.dumps(manifest))
+    out = _interrupted_folder(tmp_path)
     with pytest.raises(ExperimentError, match=r"not finished.*--resume"):
         sim.open_results(out)
     with pytest.raises(ExperimentError, match="not a results folder"):
@@ -119,7 +121,8 @@ def test_open_results_refuses_an_unfinished_folder(tmp_path):
 # --- killed processes -------------------------------------------------------------------------
 
 
-def _start(out: Path, *extra: str):
+def _start(out: Path, *extra: str, quiet: bool = True):
+    """``wargame run`` of the small scenario in chunks of 5 into ``out``, in a subprocess."""
     return popen(
         "run",
         str(SMALL),
@@ -131,9 +134,20 @@ def _start(out: Path, *extra: str):
         "5",
         "--out",
         str(out),
-        "--quiet",
+        *(["--quiet"] if quiet else []),
         *extra,
     )
+
+
+def _wait_for_chunks(out: Path, n: int, proc) -> None:
+    """Wait (a minute at most) until ``proc`` has committed ``n`` chunks into ``out``."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (out / "chunks").is_dir() and len(list((out / "chunks").glob("c0*"))) >= n:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"finished before it could be stopped: {proc.communicate()}")
+        time.sleep(0.005)
 
 
 def _check_no_partial_table(out: Path) -> None:
@@ -170,13 +184,7 @@ def test_killed_then_resumed_equals_uninterrupted(tmp_path, reference):
     _, ref = reference
     out = tmp_path / "run"
     proc = _start(out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (out / "chunks").is_dir() and len(list((out / "chunks").glob("c0*"))) >= 3:
-            break
-        if proc.poll() is not None:
-            pytest.fail(f"finished before it could be killed: {proc.communicate()}")
-        time.sleep(0.005)
+    _wait_for_chunks(out, 3, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
@@ -188,19 +196,7 @@ def test_killed_then_resumed_equals_uninterrupted(tmp_path, reference):
     kept = {p.name for p in (out / "chunks").iterdir() if p.name.startswith("c0")}
     assert 3 <= len(kept) < RUNS // 5
 
-    resumed = popen(
-        "run",
-        str(SMALL),
-        "--runs",
-        str(RUNS),
-        "--seed",
-        str(SEED),
-        "--chunk-size",
-        "5",
-        "--out",
-        str(out),
-        "--resume",
-    )
+    resumed = _start(out, "--resume", quiet=False)
     _, stderr = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, stderr
     assert f"resuming: {len(kept) * 5:,} of {RUNS:,} runs already done" in stderr
@@ -244,11 +240,7 @@ def test_a_folder_killed_at_random_moments_never_holds_a_partial_table(tmp_path)
 def test_ctrl_c_exits_130_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     out = tmp_path / "run"
     proc = _start(out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (out / "chunks").is_dir() and len(list((out / "chunks").glob("c0*"))) >= 2:
-            break
-        time.sleep(0.005)
+    _wait_for_chunks(out, 2, proc)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -266,11 +258,7 @@ def test_a_worker_that_dies_is_reported_with_its_chunk_and_finished_chunks_are_k
 
     out = tmp_path / "run"
     proc = _start(out, "--workers", "2")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (out / "chunks").is_dir() and len(list((out / "chunks").glob("c0*"))) >= 2:
-            break
-        time.sleep(0.005)
+    _wait_for_chunks(out, 2, proc)
     tree = psutil.Process(proc.pid).children(recursive=True)
     workers = [p for p in tree if p.parent() is not None and p.parent().pid != proc.pid]
     assert workers, "no pool worker found"

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 import pandas as pd
-from conftest import FLAGSHIP, ROOT
+from model_helpers import FLAGSHIP, ROOT
 
 from sim.model import Wargame, simulate
 from sim.scenario import load_scenario

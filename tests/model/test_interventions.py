@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import CD_LADDER, build
+from model_helpers import CD_LADDER, build
 
 from sim.model import ModelError, Wargame, simulate
 from sim.scenario.schema import Bound

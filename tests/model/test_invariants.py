@@ -8,9 +8,9 @@ in any state variable; levels on their ladders.
 from __future__ import annotations
 
 import numpy as np
-from conftest import build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import build
 
 from sim.model import Wargame
 

@@ -8,7 +8,7 @@ import pickle
 import mesa
 import numpy as np
 import pytest
-from conftest import FLAGSHIP
+from model_helpers import FLAGSHIP
 
 from sim.model import ModelError, StateAgent, Wargame
 

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import build, scenario_file
+from model_helpers import build, scenario_file
 
 from sim.model import ModelWarning, Wargame, simulate
 from sim.model.choice import logit_probabilities, quantal_choice

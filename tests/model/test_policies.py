@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CD_LADDER, build, scenario_file
+from model_helpers import CD_LADDER, build, scenario_file
 
 from sim.model import POLICIES, ModelError, Wargame
 from sim.scenario import ScenarioError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import scenario_file
+from model_helpers import scenario_file
 
 from sim.model import Wargame, simulate
 
@@ -221,7 +221,7 @@ def test_continuous_ladders_give_float_rungs():
 
 
 def spiral_scenario(belief: float):
-    from conftest import build
+    from model_helpers import build
 
     rungs = [{"id": f"r{k}", "e": float(k)} for k in range(8)]
     script = [f"r{k}" for k in range(1, 7)]

@@ -37,6 +37,17 @@ def _nonzero(series: list[tuple[str, np.ndarray]]) -> bool:
     return any(np.nan_to_num(a).any() for _, a in series)
 
 
+def _fans(src, grid, panels: list[Panel], what: str, samples: int) -> Figure:
+    """The grid of fan charts, over the steps and runs of ``grid``, titled ``what``."""
+    return fan_figure(
+        panels,
+        src.dates(grid.steps),
+        grid.runs,
+        title=f"{what} ({FANS}) — {src.title}",
+        samples=samples,
+    )
+
+
 def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     """Munitions sent and received per step, per actor and stock (fans).
 
@@ -57,13 +68,7 @@ def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     if not panel_list:
         raise LookupError("no actor sends or receives munitions in these results")
     panel_list.sort(key=lambda p: p.title)
-    return fan_figure(
-        panel_list,
-        src.dates(grid.steps),
-        grid.runs,
-        title=f"Arms flows ({FANS}) — {src.title}",
-        samples=samples,
-    )
+    return _fans(src, grid, panel_list, "Arms flows", samples)
 
 
 def stocks(results: Any, *, samples: int = 5) -> Figure:
@@ -88,13 +93,7 @@ def stocks(results: Any, *, samples: int = 5) -> Figure:
         )
     if not panel_list:
         raise LookupError("no actor holds munitions in these results")
-    return fan_figure(
-        panel_list,
-        src.dates(grid.steps),
-        grid.runs,
-        title=f"Stocks ({FANS}) — {src.title}",
-        samples=samples,
-    )
+    return _fans(src, grid, panel_list, "Stocks", samples)
 
 
 def readiness(results: Any, *, samples: int = 5) -> Figure:
@@ -115,13 +114,7 @@ def readiness(results: Any, *, samples: int = 5) -> Figure:
         )
         for (actor, stock), s in series.items()
     ]
-    return fan_figure(
-        panel_list,
-        src.dates(grid.steps),
-        grid.runs,
-        title=f"Readiness ({FANS}) — {src.title}",
-        samples=samples,
-    )
+    return _fans(src, grid, panel_list, "Readiness", samples)
 
 
 def front(results: Any, *, samples: int = 5) -> Figure:
@@ -165,13 +158,7 @@ def front(results: Any, *, samples: int = 5) -> Figure:
                 reference=(0.0, "parity"),
             )
         )
-    return fan_figure(
-        panel_list,
-        src.dates(grid.steps),
-        grid.runs,
-        title=f"The front ({FANS}) — {src.title}",
-        samples=samples,
-    )
+    return _fans(src, grid, panel_list, "The front", samples)
 
 
 def approval(results: Any, *, samples: int = 5) -> Figure:
@@ -185,10 +172,4 @@ def approval(results: Any, *, samples: int = 5) -> Figure:
     grid, series = entity_series(df, ["actor"], "approval")
     moving = {k: s for k, s in series.items() if _varies(s)} or series
     panel_list = [Panel(str(actor), "approval", s, percent=True) for (actor,), s in moving.items()]
-    return fan_figure(
-        panel_list,
-        src.dates(grid.steps),
-        grid.runs,
-        title=f"Approval ({FANS}) — {src.title}",
-        samples=samples,
-    )
+    return _fans(src, grid, panel_list, "Approval", samples)

@@ -357,7 +357,8 @@ class Utility(Policy):
                 has_need = need > 0
                 f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
                 scale = (1.0 - world.dud[:, k]) / np.where(has_need, need, 1.0)
-                frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
+                with np.errstate(over="ignore"):  # a tiny need: any shipment covers it
+                    frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
                 eta = np.broadcast_to(
                     np.asarray(world.front_params[f].fire_elasticity, float), (R,)
                 )
