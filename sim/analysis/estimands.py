@@ -121,8 +121,8 @@ class Estimate:
     """One line of a summary.
 
     Attributes:
-        kind: ``red_line``, ``escalation`` or ``front``.
-        name: The red line, dyad or front id.
+        kind: ``red_line``, ``escalation``, ``front``, ``payoff`` or ``level``.
+        name: The red line, dyad, front (and side), player or continuous channel.
         measure: What is estimated (``P(crossed by 2026-06)``, ``peak escalation``...).
         estimate: The point estimate (a proportion, or a median).
         low: Lower end of the interval (Wilson 95 %) or band (5th percentile).
@@ -170,6 +170,8 @@ class Summary:
             ("red_line", "Red lines: P(crossed by the horizon) [95 % Wilson interval]"),
             ("escalation", "Peak escalation (0–10): median [90 % band]"),
             ("front", "Fronts at the horizon: median [90 % band]"),
+            ("payoff", "Repeated games: cumulative payoff at the horizon, median [90 % band]"),
+            ("level", "Continuous channels: level at the horizon, median [90 % band]"),
         )
         for kind, heading in sections:
             items = [e for e in self.estimates if e.kind == kind]
@@ -254,6 +256,8 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
         estimates += _escalation(df, arm, dyads)
     for arm, df in groups:
         estimates += _fronts(df, arm, scenario)
+    for arm, df in groups:
+        estimates += _games(df, arm, scenario) + _levels(df, arm, scenario)
     return Summary(title=title, runs=runs, horizon=horizon, estimates=estimates)
 
 
@@ -342,6 +346,49 @@ def _fronts(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
         if bal in df:
             note += f"; median balance {np.nanmedian(df[bal].to_numpy(dtype=float)):+.2f}"
         out.append(Estimate("front", fid, "territory at horizon", med, lo, hi, len(df), arm, note))
+        for side in sides:
+            col = f"front.{fid}.forces.{side}"
+            if col in df:
+                med, lo, hi = band(df[col])
+                name = f"{fid} {side}"
+                out.append(
+                    Estimate("front", name, "forces at horizon", med, lo, hi, len(df), arm, "forces")
+                )
+    return out
+
+
+def _games(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+    """Cumulative payoffs of the players of repeated games (``games:``)."""
+    if scenario is None or not getattr(scenario, "games", None):
+        return []
+    players = dict.fromkeys(
+        ref.split(".", 1)[0] for game in scenario.games.values() for ref in game.channels
+    )
+    out = []
+    for aid in players:
+        col = f"actor.{aid}.payoff"
+        if col in df:
+            med, lo, hi = band(df[col])
+            out.append(Estimate("payoff", aid, "payoff at horizon", med, lo, hi, len(df), arm))
+    return out
+
+
+def _levels(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+    """Levels of continuous channels (Richardson's arms levels) at the horizon."""
+    if scenario is None:
+        return []
+    out = []
+    for aid, actor in scenario.actors.items():
+        for name, ch in actor.channels.items():
+            ladder = scenario.ladders.get(ch.ladder)
+            col = f"channel.{aid}.{name}.level"
+            if ladder is not None and ladder.is_continuous and col in df:
+                med, lo, hi = band(df[col])
+                out.append(
+                    Estimate(
+                        "level", f"{aid}.{name}", "level at horizon", med, lo, hi, len(df), arm
+                    )
+                )
     return out
 
 

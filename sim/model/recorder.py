@@ -326,6 +326,10 @@ class Recorder:
         for f in ly.fronts:
             cols[f"front.{f.id}.territory"] = self.territory[:, T, f.index]
             cols[f"front.{f.id}.balance"] = self.balance[:, T, f.index]
+            for k, side in enumerate(f.side_ids):
+                cols[f"front.{f.id}.forces.{side}"] = m.world.forces[:, f.index, k].copy()
+        for c in ly.channels:
+            cols[f"channel.{c.ref}.level"] = self.level[:, T, c.index].copy()
         req = self.requirement
         ready = readiness(self.final_stock, req)
         for i, aid in enumerate(ly.actors):

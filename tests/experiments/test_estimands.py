@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -86,3 +87,34 @@ def test_summary_of_an_outcomes_table():
     assert frame[frame["kind"] == "escalation"]["name"].tolist() == ["A-C", "A-B"]
     text = s.render()
     assert "50.0%" in text and "A-C" in text and "f" in text
+
+
+# --- the classic scenarios: their summary states the closed-form answers ---------------------
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _summary_rows(name: str, runs: int = 4) -> pd.DataFrame:
+    import sim
+
+    results = sim.run(sim.load_scenario(SCENARIOS / name), runs=runs, seed=3)
+    return results.summary().to_frame().set_index(["kind", "name"])
+
+
+def test_summary_of_the_prisoners_dilemma_gives_the_exact_scores():
+    rows = _summary_rows("prisoners_dilemma.yaml")
+    assert rows.loc[("payoff", "A"), "estimate"] == 9.0  # tit-for-tat, 10 rounds
+    assert rows.loc[("payoff", "B"), "estimate"] == 14.0  # always-defect
+
+
+def test_summary_of_lanchester_gives_the_square_law_survivors():
+    rows = _summary_rows("lanchester_battle.yaml")
+    assert rows.loc[("front", "field A"), "estimate"] == pytest.approx(60.0, rel=1e-6)
+    assert rows.loc[("front", "field B"), "estimate"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_summary_of_richardson_gives_the_levels_near_the_closed_form():
+    rows = _summary_rows("richardson_arms_race.yaml")
+    x10 = 2 * (1 - math.exp(-5))  # model.md §9: 1.986524; Euler with dt = 0.01 stays within 1e-3
+    for name in ("BLUE.arms", "RED.arms"):
+        assert rows.loc[("level", name), "estimate"] == pytest.approx(x10, abs=1e-3)
