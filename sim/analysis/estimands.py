@@ -352,7 +352,9 @@ def _fronts(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
                 med, lo, hi = band(df[col])
                 name = f"{fid} {side}"
                 out.append(
-                    Estimate("front", name, "forces at horizon", med, lo, hi, len(df), arm, "forces")
+                    Estimate(
+                        "front", name, "forces at horizon", med, lo, hi, len(df), arm, "forces"
+                    )
                 )
     return out
 

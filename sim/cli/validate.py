@@ -192,7 +192,9 @@ def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
     for gid, game in s.games.items():
         rows.append(("games", f"{gid}: {' vs '.join(game.channels)}"))
     for fid, front in s.fronts.items():
-        rows.append(("fronts", f"{fid}: {' vs '.join(front.sides)}"))
+        joins = [f"{ref}→{sid}" for sid, side in front.sides.items() for ref in side.deployments]
+        extra = f" (deployments: {', '.join(joins)})" if joins else ""
+        rows.append(("fronts", f"{fid}: {' vs '.join(front.sides)}{extra}"))
     for event in s.events:
         until = f"–{event.until}" if event.until is not None else ""
         note = f" ({_short(event.note)})" if event.note else ""

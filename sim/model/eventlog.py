@@ -21,6 +21,8 @@ Kinds and their sentences (dates are the step's calendar date)::
     obligation_honoured    2024-11 DPRK honours rus_dprk_2024: deploy→RUS at combat_troops
     obligation_broken      2025-01 RUS breaks rus_dprk_2024: tech→DPRK below conventional_arms
     front_milestone        2025-02 front ukraine: RUS has gained 1,000 km²
+    deployment             2024-10 DPRK deploy→RUS at combat_troops: +0.018 forces on front
+                           ukraine (RUS)
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ KINDS = (
     "obligation_honoured",
     "obligation_broken",
     "front_milestone",
+    "deployment",
 )
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 FIELDS = ("run", "step", "kind", "actor", "target", "subject", "v0", "v1")
@@ -165,6 +168,14 @@ def sentence(
         from .world import MILESTONE_KM2
 
         return f"{date} front {f.id}: {side} has gained {abs(v0) * MILESTONE_KM2:,.0f} km²"
+    if k == "deployment":
+        d = ly.deployments[subject]
+        f = ly.fronts[d.front]
+        c = d.channel
+        return (
+            f"{date} {act[actor]} {_chan(ly, c)} at {_level_text(ly, c, v0)}: {v1:+.3g} forces "
+            f"on front {f.id} ({f.side_ids[d.side]})"
+        )
     raise ValueError(k)  # pragma: no cover
 
 
@@ -178,6 +189,7 @@ def subject_names(ly: Layout) -> dict[int, list[str]]:
         "obligation_honoured": [ly.alliances[o.alliance].id for o in ly.obligations],
         "obligation_broken": [ly.alliances[o.alliance].id for o in ly.obligations],
         "front_milestone": [f.id for f in ly.fronts],
+        "deployment": [ly.channels[d.channel].name for d in ly.deployments],
     }
     for k in KINDS:
         if k.startswith("red_line"):

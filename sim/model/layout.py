@@ -2,8 +2,8 @@
 
 The model keeps state as arrays with the replication axis first; this module fixes what the
 other axes mean (actors, channels, stock categories, flow links, directed dyads, perception
-pairs, red lines, alliances, fronts, games, events) and precomputes the lookups the hot path
-needs (rung hostilities, who feels a channel, who watches what). It reads numbers only to
+pairs, red lines, alliances, fronts, deployments, games, events) and precomputes the lookups the
+hot path needs (rung hostilities, who feels a channel, who watches what). It reads numbers only to
 decide structure (ladders, rungs); every parameter that may be uncertain is left to
 :class:`sim.model.params.Params` and kept here as ``(path, value)``.
 
@@ -122,6 +122,18 @@ class FrontSpec:
     stock_cat: tuple[int, int]
     spec: Any  # schema.Front
     substeps: int
+
+
+@dataclass
+class DeploymentSpec:
+    """A channel whose rung adds forces to one side of a front (``sides.X.deployments``)."""
+
+    index: int
+    front: int
+    side: int
+    channel: int
+    forces: list[tuple[str, Any]]
+    """(path, value) of the contingent at each rung of the channel's ladder."""
 
 
 @dataclass
@@ -373,6 +385,39 @@ class Layout:
             )
         self.F = len(self.fronts)
         self.front_index = {f.id: f.index for f in self.fronts}
+        self._deployments()
+
+    def _deployments(self) -> None:
+        self.deployments: list[DeploymentSpec] = []
+        for f in self.fronts:
+            for side, sid in enumerate(f.side_ids):
+                for ref, values in f.spec.sides[sid].deployments.items():
+                    where = f"fronts.{f.id}.sides.{sid}.deployments.{ref}"
+                    if ref not in self.channel_index:
+                        raise ModelError(f"{where}: no channel {ref!r}")
+                    c = self.channels[self.channel_index[ref]]
+                    if c.continuous:
+                        raise ModelError(f"{where}: forces by rung need a discrete ladder")
+                    if len(values) != len(c.rung_ids):
+                        raise ModelError(
+                            f"{where}: {len(values)} values for {len(c.rung_ids)} rungs of "
+                            f"ladder {c.ladder!r}; give one per rung"
+                        )
+                    self.deployments.append(
+                        DeploymentSpec(
+                            index=len(self.deployments),
+                            front=f.index,
+                            side=side,
+                            channel=c.index,
+                            forces=[(f"{where}.{k}", v) for k, v in enumerate(values)],
+                        )
+                    )
+        self.J = len(self.deployments)
+        self.deployment_channel = np.array([d.channel for d in self.deployments], dtype=np.intp)
+        self.deployment_side = np.array(
+            [self.fronts[d.front].sides[d.side] for d in self.deployments], dtype=np.intp
+        )
+        """(J,) the actor whose side each contingent joins."""
 
     def _links(self) -> None:
         sc = self.scenario

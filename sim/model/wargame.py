@@ -11,8 +11,9 @@ five phases for all agents and replications at once:
    (simultaneous moves, :mod:`~sim.model.policies`);
 3. **apply** — ``max_step`` limits each move; scheduled events set their channels; hard alliance
    duties hold their floors; intervention bounds (do-operators) clamp last;
-4. **world** — production, shipments, fronts in sub-steps, consumption, approval
-   (:mod:`~sim.model.world`); repeated-game payoffs accrue;
+4. **world** — production, shipments, deployments (contingents follow their channels' rungs),
+   fronts in sub-steps, consumption, approval (:mod:`~sim.model.world`); repeated-game
+   payoffs accrue;
 5. **commitments** — perception of the new state; red-line crossings (true and perceived),
    enforcement and credibility; alliance triggers, obligations and reliability; patron
    pressure; escalation index; belief updates (:mod:`~sim.model.commitments`,
@@ -239,6 +240,7 @@ class Wargame(mesa.Model):
         self.eventlog = EventLog()
         level = np.broadcast_to(ly.initial, (R, ly.C)).astype(float)
         self.level = self._apply_exogenous(level.copy(), 0, log_events=True)
+        self._log_deployments(0, self.level, self.world.begin(self.level))
 
         extra = [p for pol in self.policies for p in pol.pairs()]
         self.perception = Perception(
@@ -440,6 +442,7 @@ class Wargame(mesa.Model):
             audience=self.red.unenforced_cost,
             eps=eps,
         )
+        self._log_deployments(s, new, self.world.deployed)
         self._payoffs(new)
 
         # commitments
@@ -529,6 +532,23 @@ class Wargame(mesa.Model):
                     )
         level = np.clip(level, self.lo[s], self.hi[s])
         return level
+
+    def _log_deployments(self, s: int, level: np.ndarray, change: np.ndarray) -> None:
+        """One event per run and contingent that arrived or left at step s."""
+        runs, js = np.nonzero(change)
+        if runs.size:
+            ly = self.layout
+            c = ly.deployment_channel[js]
+            self.eventlog.add(
+                "deployment",
+                s,
+                runs,
+                ly.owner[c],
+                ly.deployment_side[js],
+                js,
+                level[runs, c],
+                change[runs, js],
+            )
 
     def _perceived_red(self) -> tuple[np.ndarray, np.ndarray]:
         """(R, L) whether each owner perceives its red line crossed, and the level it sees."""

@@ -7,10 +7,14 @@ Glue between the model's state and the pure world functions of :mod:`~sim.model.
 2. every flow link ships what its channel's rung asks (``flows`` by rung), scaled down so that
    no supplier dips below its requirement; shells a supplier sends to a side of a front arrive
    less that front's dud rate for the supplier;
-3. each front fights its step in sub-steps; a side fires from its stock above its requirement
+3. deployments: each channel listed in a front side's ``deployments`` provides the contingent of
+   its rung; the side's forces move by the change since last step (troops arrive when the rung
+   is reached, leave when it is lowered; forces never below zero). The contingent then fights
+   as part of the side, and its losses are the side's;
+4. each front fights its step in sub-steps; a side fires from its stock above its requirement
    (a reserve held off the front), and what it fired leaves the stock;
-4. flat ``consumption`` leaves the stocks (never below zero);
-5. approval moves (rally, arming penalty, audience costs, reversion, noise).
+5. flat ``consumption`` leaves the stocks (never below zero);
+6. approval moves (rally, arming penalty, audience costs, reversion, noise).
 """
 
 from __future__ import annotations
@@ -104,6 +108,19 @@ class World:
             self.balance[:, f.index] = fronts.balance(p.lethality, np.ones((R, 2)), forces)
         self.milestones = np.zeros((R, F), dtype=np.int64)
 
+        # deployments: forces by rung (R, J, k_max), contingent now and its last change (R, J)
+        J = ly.J
+        self.contingent_table = np.zeros((R, J, ly.k_max))
+        for d in ly.deployments:
+            n = len(d.forces)
+            for rung, (path, value) in enumerate(d.forces):
+                self.contingent_table[:, d.index, rung] = np.maximum(params.get(path, value), 0.0)
+            self.contingent_table[:, d.index, n:] = self.contingent_table[:, d.index, n - 1 : n]
+        self.contingent = np.zeros((R, J))
+        """(R, J) forces each deployment provides now (its table at the channel's rung)."""
+        self.deployed = np.zeros((R, J))
+        """(R, J) change of each contingent at the last step (+ arrived, − left)."""
+
         # approval
         ap = {name: np.zeros((R, ly.A)) for name in politics.ApprovalParams.__dataclass_fields__}
         self.approval = np.zeros((R, ly.A))
@@ -129,6 +146,43 @@ class World:
         self.shipped = np.zeros((R, K))
         self.delivered = np.zeros((R, K))
         self.duds = np.zeros((R, K))
+
+    def begin(self, levels: np.ndarray) -> np.ndarray:
+        """Deploy the contingents of the step-0 levels; (R, J) forces that arrived.
+
+        A side's ``forces`` are its own: contingents at the initial rungs (after step-0 events
+        and bounds) come on top, so a bound from step 0 changes the step-0 forces too.
+        """
+        self.deploy(levels)
+        ly = self.layout
+        R = levels.shape[0]
+        for f in ly.fronts:
+            p = self.front_params[f.index]
+            self.balance[:, f.index] = fronts.balance(
+                p.lethality, np.ones((R, 2)), self.front_state[f.index].forces
+            )
+        return self.deployed
+
+    def deploy(self, levels: np.ndarray) -> None:
+        """Move every contingent to its channel's rung in ``levels`` (sets :attr:`deployed`)."""
+        ly = self.layout
+        if not ly.J:
+            return
+        rung = np.clip(levels[:, ly.deployment_channel], 0, ly.k_max - 1).astype(np.intp)
+        now = np.take_along_axis(self.contingent_table, rung[:, :, None], axis=2)[:, :, 0]
+        self.deployed = now - self.contingent
+        self.contingent = now
+        if not self.deployed.any():
+            return
+        add = np.zeros_like(self.forces)  # (R, F, 2)
+        for d in ly.deployments:
+            add[:, d.front, d.side] += self.deployed[:, d.index]
+        for f in ly.fronts:
+            if add[:, f.index].any():
+                state = self.front_state[f.index]
+                forces = np.maximum(state.forces + add[:, f.index], 0.0)
+                self.front_state[f.index] = replace(state, forces=forces)
+                self.forces[:, f.index] = forces
 
     def requested(self, levels: np.ndarray) -> np.ndarray:
         """(R, K) rounds each link's channel asks to ship at the given levels."""
@@ -165,6 +219,7 @@ class World:
             )
             self.stock, self.inflow, self.outflow = tr.stock, tr.inflow, tr.outflow
             self.shipped, self.delivered, self.duds = tr.shipped, tr.delivered, tr.duds
+        self.deploy(levels)
         used = np.zeros_like(self.stock)
         R = self.stock.shape[0]
         for f in ly.fronts:

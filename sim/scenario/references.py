@@ -101,10 +101,15 @@ class Checker:
             self.add(path, f"unknown {what} {name!r}{hint}", key)
         return False
 
-    def channel(self, ref: str, path: Path) -> tuple[str, Channel, Ladder | None] | None:
-        """The channel named ``ACTOR.channel`` (and its ladder), or ``None`` (reported)."""
+    def channel(
+        self, ref: str, path: Path, key: bool = False
+    ) -> tuple[str, Channel, Ladder | None] | None:
+        """The channel named ``ACTOR.channel`` (and its ladder), or ``None`` (reported).
+
+        ``key``: the reference is a mapping key (reported at the key, not at its value).
+        """
         actor_id, _, name = ref.partition(".")
-        if not self.known("actors", actor_id, path, "actor"):
+        if not self.known("actors", actor_id, path, "actor", key):
             return None
         channels = self.s.actors[actor_id].channels
         if ref in self.broken.get("channels", ()):
@@ -113,7 +118,7 @@ class Checker:
             hint = did_you_mean(name, channels) or (
                 f" (its channels: {listing(channels)})" if channels else " (it has no channels)"
             )
-            self.add(path, f"actor {actor_id!r} has no channel {name!r}{hint}")
+            self.add(path, f"actor {actor_id!r} has no channel {name!r}{hint}", key)
             return None
         channel = channels[name]
         return actor_id, channel, self.s.ladders.get(channel.ladder)
@@ -421,6 +426,8 @@ class Checker:
                     self.add((*spath, "suppliers", i), "a side does not supply itself")
             for name in ("forces", "lethality", "reinforcement", "fire_need"):
                 self.in_range(getattr(side, name), (*spath, name), NON_NEGATIVE)
+            for ref, values in side.deployments.items():
+                self.deployment(ref, values, (*spath, "deployments", ref))
         for actor_id, rate in front.dud_rate.items():
             dpath = (*path, "dud_rate", actor_id)
             self.known("actors", actor_id, dpath, "actor", key=True)
@@ -428,6 +435,27 @@ class Checker:
         self.in_range(front.fire_elasticity, (*path, "fire_elasticity"), NON_NEGATIVE)
         self.in_range(front.territory.per_unit, (*path, "territory", "per_unit"), NON_NEGATIVE)
         self.in_range(front.territory.threshold, (*path, "territory", "threshold"), NON_NEGATIVE)
+
+    def deployment(self, ref: str, values: list[Any], path: Path) -> None:
+        """A front side's ``deployments`` entry: forces per rung of a discrete channel."""
+        found = self.channel(ref, path, key=True)
+        if found is not None:
+            _, channel, ladder = found
+            if ladder is not None and ladder.is_continuous:
+                self.add(
+                    path,
+                    f"deployments give forces per rung, and ladder {channel.ladder!r} of {ref} "
+                    "is continuous",
+                )
+            elif ladder is not None and len(values) != len(ladder.rung_ids):
+                n = len(ladder.rung_ids)
+                self.add(
+                    path,
+                    f"deployments give one value per rung of ladder {channel.ladder!r}: expected "
+                    f"{n} ({', '.join(ladder.rung_ids)}), found {len(values)}",
+                )
+        for i, v in enumerate(values):
+            self.in_range(v, (*path, i), NON_NEGATIVE, "non-negative (forces at this rung)")
 
     def event(self, i: int, event: Any) -> None:
         path = ("events", i)

@@ -348,6 +348,9 @@ class Side(Block):
     fire_need: Number = 0.0
     stock: Id | None = None
     suppliers: list[Id] = Field(default_factory=list)
+    deployments: dict[ChannelRef, list[Number]] = Field(default_factory=dict)
+    """Channels whose rung adds forces to this side: ``ACTOR.channel`` → forces per rung of
+    its (discrete) ladder. The contingent at the current rung fights as part of the side."""
 
 
 class Territory(Block):

@@ -2,7 +2,8 @@
 
 No negative stock; arms conserved (what leaves a supplier arrives, less duds, and every stock
 moves by production + inflow − outflow − consumption); probabilities in [0, 1]; no NaN or inf
-in any state variable; levels on their ladders.
+in any state variable; no negative forces (deployments arriving and leaving included); levels
+on their ladders.
 """
 
 from __future__ import annotations
@@ -155,6 +156,12 @@ def scenarios(draw):
                 "territory": {"per_unit": 500, "threshold": 0.3},
             }
         }
+        if draw(st.booleans()):  # troops of a random actor join a side, on its response ladder
+            sender = draw(st.sampled_from(actors))
+            side = draw(st.sampled_from([a, b]))
+            contingent = st.one_of(floats(0, 2), st.just({"dist": "uniform", "low": 0, "high": 1}))
+            table = draw(st.lists(contingent, min_size=4, max_size=4))
+            data["fronts"]["f"]["sides"][side]["deployments"] = {f"{sender}.answer": table}
         data["alliances"]["pact"]["patron"] = actors[0]
         data["alliances"]["pact"]["pressure"] = {
             "on": f"{actors[1]}.arm",

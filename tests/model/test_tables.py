@@ -191,6 +191,7 @@ def test_event_sentences(flagship):
         "alliance_triggered",
         "obligation_honoured",
         "front_milestone",
+        "deployment",
     }
     text = ev["text"].astype(str)
     assert text.str.match(r"^\d{4}-\d{2} ").all()
@@ -207,6 +208,11 @@ def test_event_sentences(flagship):
         > 30
     )
     assert text.str.contains("front ukraine: RUS has gained 1,000 km²").any()
+    arrived = (
+        r"^2024-10 DPRK deploy→RUS at combat_troops: \+0\.0(1[5-9]|2)\d* forces "
+        r"on front ukraine \(RUS\)$"
+    )
+    assert text.str.match(arrived).sum() == 40
     raised = text[ev.kind == "rung"]
     assert raised.str.match(r"^\d{4}-\d{2} [A-Z]+ (raises|lowers) \w+→[A-Z]+ to \w+$").all()
     # rows are ordered by run then step

@@ -193,3 +193,30 @@ def test_a_broken_channel_is_not_reported_missing_where_it_is_named() -> None:
     # The channel fails validation; the red line and arms naming it add no "no channel" noise.
     lines = problems(edit("        max_step: 2", "        max_step: two"))
     assert len(lines) == 1 and "arm_ukraine.max_step: expected a whole number" in lines[0]
+
+
+def test_deployments_need_a_discrete_ladder() -> None:
+    text = edit(
+        "include: [ladders/standard.yaml]\n",
+        "include: [ladders/standard.yaml]\nladders:\n  level: {continuous: {low: 0, high: 10}}\n",
+    )
+    text = edit(
+        "      deploy_russia: {ladder: deploy, target: RUS, initial: none}",
+        "      deploy_russia: {ladder: deploy, target: RUS, initial: none}\n"
+        "      arms: {ladder: level, target: RUS}",
+        text,
+    )
+    text = edit(
+        "RUS: {forces: 1.0, lethality: 0.002}",
+        "RUS: {forces: 1.0, lethality: 0.002, deployments: {DPRK.arms: [0, 1]}}",
+        text,
+    )
+    lines = problems(text)
+    assert len(lines) == 1
+    assert (
+        "fronts.ukraine.sides.RUS.deployments.DPRK.arms: deployments give forces per rung, and "
+        "ladder 'level' of DPRK.arms is continuous" in lines[0]
+    )
+    fixed = text.replace("DPRK.arms: [0, 1]", "DPRK.deploy_russia: [0, 0.1, 0.2]")
+    side = load_scenario_text(fixed).fronts["ukraine"].sides["RUS"]
+    assert side.deployments == {"DPRK.deploy_russia": [0.0, 0.1, 0.2]}
