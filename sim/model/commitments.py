@@ -205,6 +205,12 @@ class Alliances:
                     getattr(self, name)[:, al.index] = params.get(
                         f"{base}.{name}", getattr(al.pressure, name)
                     )
+        self.min_e = np.full((R, n), np.inf)
+        """(R, alliances) perceived hostility that fires each trigger (inf: no trigger)."""
+        for al in ly.alliances:
+            if al.trigger is not None:
+                path = f"alliances.{al.id}.trigger.min_e"
+                self.min_e[:, al.index] = params.get(path, al.trigger.min_e)
         self.triggered = np.zeros((R, n), dtype=bool)
         self.trigger_step = np.full((R, n), -1, dtype=np.int64)
         # trigger pairs: (perception pair index, alliance) that can fire each trigger
@@ -268,7 +274,7 @@ class Alliances:
             pairs = self.trigger_pairs[al.index]
             if al.trigger is None or pairs.size == 0:
                 continue
-            hit = pe[:, pairs] >= al.trigger.min_e
+            hit = pe[:, pairs] >= self.min_e[:, al.index, None]
             fire = hit.any(axis=1) & ~self.triggered[:, al.index]
             if fire.any():
                 runs = np.nonzero(fire)[0]

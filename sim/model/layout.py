@@ -40,7 +40,9 @@ class ChannelSpec:
     ladder: str
     continuous: bool
     rung_ids: tuple[str, ...]
-    e: np.ndarray
+    e: list[tuple[str, Any]]
+    """``(path, value)`` of each rung's hostility (a number or a distribution; none when
+    continuous): :class:`~sim.model.hostility.RungHostility` turns them into the e table."""
     low: float
     high: float
     initial: float
@@ -225,11 +227,14 @@ class Layout:
                 cont = ladder.is_continuous
                 if cont:
                     rungs: tuple[str, ...] = ()
-                    e = np.array([0.0, 10.0])
+                    e: list[tuple[str, Any]] = []
                     low, high = ladder.continuous.low, ladder.continuous.high
                 else:
                     rungs = tuple(ladder.rung_ids)
-                    e = np.array([r.e for r in ladder.rungs], dtype=float)
+                    e = [
+                        (f"ladders.{ch.ladder}.rungs.{k}.e", r.e)
+                        for k, r in enumerate(ladder.rungs)
+                    ]
                     low, high = 0.0, float(len(rungs) - 1)
                 spec = ChannelSpec(
                     index=len(self.channels),
@@ -262,7 +267,6 @@ class Layout:
                 self.channels.append(spec)
         self.C = len(self.channels)
         self.channel_index = {c.ref: c.index for c in self.channels}
-        C = self.C
         self.owner = np.array([c.owner for c in self.channels], dtype=np.intp)
         self.target = np.array([c.target for c in self.channels], dtype=np.intp)
         self.continuous = np.array([c.continuous for c in self.channels], dtype=bool)
@@ -270,12 +274,6 @@ class Layout:
             [len(c.rung_ids) if not c.continuous else 0 for c in self.channels], dtype=np.intp
         )
         self.k_max = int(max([2, *self.n_rungs.tolist()]))
-        self.e_table = np.zeros((C, self.k_max))
-        for c in self.channels:
-            if not c.continuous:
-                k = len(c.rung_ids)
-                self.e_table[c.index, :k] = c.e
-                self.e_table[c.index, k:] = c.e[-1]
         self.low = np.array([c.low for c in self.channels])
         self.high = np.array([c.high for c in self.channels])
         self.initial = np.array([c.initial for c in self.channels])
@@ -283,24 +281,6 @@ class Layout:
         self.indirect = np.array([c.indirect for c in self.channels], dtype=bool)
         self.channels_of = [[c.index for c in self.channels if c.owner == i] for i in range(self.A)]
         self.has_continuous = bool(self.continuous.any())
-
-    def e_of(self, levels: np.ndarray, idx: np.ndarray | slice | None = None) -> np.ndarray:
-        """Hostility e of channel levels (R, n) for channels ``idx`` (all if None).
-
-        Discrete: the rung's e. Continuous: the level mapped linearly from [low, high] to
-        [0, 10] and clipped (an arms level has no CAMEO twin; its scale is the ladder's range).
-        """
-        if idx is None:
-            idx = np.arange(self.C)
-        idx = np.asarray(idx, dtype=np.intp)
-        rung = np.clip(levels, 0, self.k_max - 1).astype(np.intp)
-        e = self.e_table[idx, rung] if levels.ndim == 1 else self.e_table[idx[None, :], rung]
-        cont = self.continuous[idx]
-        if cont.any():
-            lo, hi = self.low[idx], self.high[idx]
-            lin = np.clip(10.0 * (levels - lo) / (hi - lo), 0.0, 10.0)
-            e = np.where(cont, lin, e)
-        return e
 
     # --- who is whose adversary, who feels what -----------------------------------------------
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .hostility import RungHostility
 from .layout import Layout
 
 
@@ -40,6 +41,7 @@ class Perception:
         attribution: np.ndarray,
         lag: np.ndarray,
         levels0: np.ndarray,
+        rung_e: RungHostility,
     ) -> None:
         """Build the pairs and the initial perception (the true initial levels).
 
@@ -49,8 +51,10 @@ class Perception:
             detect, misread, attribution: (R, A) per-actor probabilities.
             lag: (A,) observation lag in steps.
             levels0: (R, C) initial levels.
+            rung_e: the model's rung hostilities (the e of a perceived level).
         """
         self.layout = ly = layout
+        self.rung_e = rung_e
         pairs: set[tuple[int, int]] = set()
         for c in range(ly.C):
             for i in np.nonzero(ly.felt[c])[0]:
@@ -119,7 +123,7 @@ class Perception:
 
     def e(self) -> np.ndarray:
         """(R, P) hostility of each perceived level; 0 where the source is not attributed."""
-        return self.layout.e_of(self.level, self.ch) * self.attributed
+        return self.rung_e.of(self.level, self.ch) * self.attributed
 
     def hostility(self, e: np.ndarray | None = None) -> np.ndarray:
         """(R, A, A): ``[r, i, j]`` the hostility i perceives from j (max over j's channels)."""

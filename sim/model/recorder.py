@@ -204,6 +204,7 @@ class Recorder:
 
     def channels_table(self, run_offset: int) -> pd.DataFrame:
         ly = self.model.layout
+        rung_e = self.model.rung_e
         C = ly.C
         names = [c.name for c in ly.channels]
         uniq_names = list(dict.fromkeys(names))
@@ -226,11 +227,11 @@ class Recorder:
             if c.continuous:
                 rung[:, :, k] = 0
                 rid[:, :, k] = -1
-                e[:, :, k] = ly.e_of(lv[:, :, k], np.array([k]))
+                e[:, :, k] = rung_e.of(lv[:, :, k], np.array([k]))
             else:
                 rung[:, :, k] = lv[:, :, k]
                 rid[:, :, k] = table[k][rung[:, :, k]]
-                e[:, :, k] = ly.e_table[k][rung[:, :, k]]
+                e[:, :, k] = rung_e.at_rung(k, rung[:, :, k])
         return self._frame(
             run_offset,
             C,

@@ -44,6 +44,7 @@ from .commitments import Alliances, RedLines
 from .errors import ModelError
 from .escalation import Escalation
 from .eventlog import EventLog
+from .hostility import RungHostility
 from .layout import Layout
 from .params import Params
 from .perception import Perception
@@ -219,6 +220,8 @@ class Wargame(mesa.Model):
         """Step of the current state (0 = initial)."""
 
         self.params = params = Params(self.spec, R, self.rng, param_values)
+        self.rung_e = RungHostility(ly, params)
+        """Hostility e of every rung, per replication when some rung's e is uncertain."""
         self._actor_params()
         self.world = World(ly, params)
 
@@ -244,9 +247,16 @@ class Wargame(mesa.Model):
 
         extra = [p for pol in self.policies for p in pol.pairs()]
         self.perception = Perception(
-            ly, extra, self.detect, self.misread, self.attribution, self.lag, self.level
+            ly,
+            extra,
+            self.detect,
+            self.misread,
+            self.attribution,
+            self.lag,
+            self.level,
+            self.rung_e,
         )
-        self.e_now = ly.e_of(self.level)
+        self.e_now = self.rung_e.of(self.level)
         self.pe = self.perception.e()
         self.hostility = self.perception.hostility(self.pe)
         self.red = RedLines(ly, params, self.level, self._perceived_red()[0])
@@ -450,7 +460,7 @@ class Wargame(mesa.Model):
         self.t = s
         self.recorder.level[:, s] = new
         self.perception.update(self.recorder.level, s, u_perc)
-        self.e_now = ly.e_of(new)
+        self.e_now = self.rung_e.of(new)
         self.pe = self.perception.e()
         h_old = self.hostility
         self.hostility = self.perception.hostility(self.pe)

@@ -100,7 +100,7 @@ class World:
             )
             self.front_params.append(p)
             forces = np.maximum(cols["forces"], 0.0)
-            territory = np.full(R, float(spec.territory.initial))
+            territory = params.get(f"{base}.territory.initial", spec.territory.initial).copy()
             self.front_state.append(fronts.FrontState(forces=forces, territory=territory))
             self.forces[:, f.index] = forces
             self.territory[:, f.index] = territory

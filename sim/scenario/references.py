@@ -39,6 +39,7 @@ from .validation import Issue, did_you_mean, listing
 
 PROBABILITY = (0.0, 1.0)
 NON_NEGATIVE = (0.0, math.inf)
+HOSTILITY = (-10.0, 10.0)
 
 # Which numbers of a block must lie in which range (checked for plain numbers and for the
 # support of distributions alike).
@@ -64,7 +65,11 @@ _RANGES: dict[type, dict[str, tuple[float, float]]] = {
 }
 _ACTOR_RANGES = {"precision": NON_NEGATIVE, "switch_cost": NON_NEGATIVE}
 
-_WHAT = {PROBABILITY: "a probability or share in [0, 1]", NON_NEGATIVE: "non-negative"}
+_WHAT = {
+    PROBABILITY: "a probability or share in [0, 1]",
+    NON_NEGATIVE: "non-negative",
+    HOSTILITY: "a hostility in [-10, 10] (the escalation scale)",
+}
 
 
 class Checker:
@@ -198,6 +203,9 @@ class Checker:
         s = self.s
         if s.time is not None and s.time.dt is not None and s.time.substeps is not None:
             self.add(("time", "substeps"), "give dt or substeps, not both (dt = 1 / substeps)")
+        for lid, ladder in (s.ladders or {}).items():
+            for k, rung in enumerate(ladder.rungs or []):
+                self.in_range(rung.e, ("ladders", lid, "rungs", k, "e"), HOSTILITY)
         if s.defaults is not None:
             self.actor_fields(s.defaults, ("defaults",), None)
         for aid, actor in (s.actors or {}).items():
@@ -332,6 +340,8 @@ class Checker:
             if al.pressure.front is not None:
                 self.known("fronts", al.pressure.front, (*ppath, "front"), "front")
         self.in_range(al.reliability, (*path, "reliability"), PROBABILITY)
+        if al.trigger is not None:
+            self.in_range(al.trigger.min_e, (*path, "trigger", "min_e"), HOSTILITY)
         if al.side_clauses is not None:
             self.in_range(
                 al.side_clauses.tech_cost_discount,

@@ -92,7 +92,8 @@ class Time(Block):
 
 class RungSpec(Block):
     id: Rung
-    e: float = Field(ge=-10, le=10)
+    e: Number
+    """Hostility on the escalation scale, in [-10, 10] (range checked in references)."""
     cameo: str | None = None
     kahn: int | None = Field(default=None, ge=1, le=44)
     label: str | None = None
@@ -278,7 +279,8 @@ class Actor(ActorFields):
 class Trigger(Block):
     attack_on: Literal["member", "any"] = "member"
     by: Literal["non_member", "any"] = "non_member"
-    min_e: float = Field(default=9.5, ge=-10, le=10)
+    min_e: Number = 9.5
+    """Perceived hostility that fires the trigger, in [-10, 10] (range checked in references)."""
 
 
 class Pressure(Block):
@@ -356,7 +358,7 @@ class Side(Block):
 class Territory(Block):
     per_unit: Number = 0.0
     threshold: Number = 0.0
-    initial: float = 0.0
+    initial: Number = 0.0
 
 
 class Front(Block):

@@ -97,3 +97,29 @@ def test_a_commands_own_bad_option_is_reported_with_the_shared_ones(wargame, tmp
     assert "--workers: expected at least 1, got 0" in lines
     assert "--method: expected morris or sobol, got 'fast'" in lines
     assert not (tmp_path / "bad").exists()
+
+
+def test_sensitivity_accepts_a_ladder_anchor_made_uncertain_with_set(wargame, tmp_path):
+    path = "ladders.response.rungs.3.e"
+    code, out, err = wargame(
+        "sensitivity",
+        SMALL,
+        "--set",
+        f"{path}={{dist: uniform, low: 3.5, high: 5.5}}",
+        "--param",
+        path,
+        "--method",
+        "morris",
+        "--samples",
+        4,
+        "--target",
+        "escalation.A-B.max",
+        "--workers",
+        1,
+        "--out",
+        "sa",
+        "--quiet",
+    )
+    assert code == 0, err
+    assert "1 factors, 8 runs" in out and path in out
+    assert set(pd.read_csv(tmp_path / "sa" / "sensitivity.csv")["factor"]) == {path}

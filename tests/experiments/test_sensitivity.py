@@ -161,3 +161,22 @@ def test_bad_sensitivity_input_writes_nothing(tmp_path, kwargs, message):
     with pytest.raises(ExperimentError, match=message):
         sim.sensitivity(str(SMALL), out=tmp_path / "out", **kwargs)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ladder_anchor_made_uncertain_with_an_override_is_a_factor():
+    # B opens at `warn` (rung 3 of the response ladder): its e feeds the A-B escalation index.
+    path = "ladders.response.rungs.3.e"
+    res = sim.sensitivity(
+        str(SMALL),
+        "morris",
+        4,
+        ["escalation.A-B.max"],
+        [path, "actors.B.risk_tolerance"],
+        seed=3,
+        overrides=[f"{path}={{dist: uniform, low: 3.5, high: 5.5}}"],
+    )
+    assert path in dict(uncertain_parameters(res.scenario))
+    drawn = res.outcomes[f"param.{path}"]
+    assert drawn.between(3.5, 5.5).all() and drawn.nunique() > 1
+    idx = res.indices.set_index("factor")
+    assert idx.loc[path, "mu_star"] > 0.0

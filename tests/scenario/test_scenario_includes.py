@@ -84,7 +84,8 @@ def test_problem_inside_an_include_points_into_that_file(tmp_path: Path) -> None
     main = write(tmp_path, "main.yaml", SCENARIO.replace("{include}", "shared.yaml"))
     # Outside the working folder, files are named by their absolute path.
     assert problems(main) == [
-        f"{shared}:2:40: ladders.two.1.e: must be ≤ 10.0, found the integer 50"
+        f"{shared}:2:40: ladders.two.rungs.1.e: must be a hostility in [-10, 10] "
+        "(the escalation scale), found 50"
     ]
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import ModelError
 
 if TYPE_CHECKING:
+    from ..hostility import RungHostility
     from ..layout import Layout
     from ..params import Params
     from ..wargame import Wargame
@@ -83,16 +84,18 @@ def counterpart(layout: Layout, c: int) -> int:
     )
 
 
-def match_rung(layout: Layout, mine: int, theirs: int, level: np.ndarray) -> np.ndarray:
-    """Map a level seen on channel ``theirs`` onto channel ``mine``'s ladder.
+def match_rung(
+    layout: Layout, rung_e: RungHostility, mine: int, theirs: int, level: np.ndarray
+) -> np.ndarray:
+    """Map a level (R,) seen on channel ``theirs`` onto channel ``mine``'s ladder.
 
-    Same ladder: the same rung (clipped). Otherwise the rung of mine whose e is nearest the e of
-    the level seen (ties to the lower rung).
+    Same ladder: the same rung (clipped). Otherwise the rung of mine whose e (in the run's own
+    draw of the rung hostilities) is nearest the e of the level seen (ties to the lower rung).
     """
     ly = layout
     k_mine = int(ly.n_rungs[mine])
     if ly.channels[mine].ladder == ly.channels[theirs].ladder:
         return np.clip(np.rint(level), 0, k_mine - 1)
-    e_seen = ly.e_of(level[:, None], np.array([theirs]))[:, 0]
-    e_mine = ly.e_table[mine, :k_mine]
-    return np.argmin(np.abs(e_seen[:, None] - e_mine[None, :]), axis=1).astype(float)
+    e_seen = rung_e.of(level[:, None], np.array([theirs]))[:, 0]
+    e_mine = rung_e.rungs(mine)
+    return np.argmin(np.abs(e_seen[:, None] - e_mine), axis=1).astype(float)

@@ -43,7 +43,7 @@ class TitForTat(Policy):
     def seen(self, model, c: int, o: int) -> np.ndarray:
         """The opponent's last rung as perceived by c's owner, on c's ladder."""
         p = model.perception.index[(int(self.layout.owner[c]), o)]
-        return match_rung(self.layout, c, o, model.perception.level[:, p])
+        return match_rung(self.layout, model.rung_e, c, o, model.perception.level[:, p])
 
     def decide(self, model, u):
         out = np.empty((model.R, len(self.channels)))

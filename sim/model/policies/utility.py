@@ -94,7 +94,6 @@ class _Chan:
     c: int
     owner: int
     K: int
-    e: np.ndarray
     max_step: float
     initial: float
     feelers: list[tuple[int, np.ndarray, bool, list[bool], float]] = field(default_factory=list)
@@ -138,7 +137,7 @@ class Utility(Policy):
         spec = ly.channels[c]
         i = spec.owner
         K = len(spec.rung_ids)
-        ch = _Chan(c, i, K, ly.e_table[c, :K].copy(), spec.max_step, spec.initial)
+        ch = _Chan(c, i, K, spec.max_step, spec.initial)
         for j in np.nonzero(ly.felt[c])[0]:
             others = [k for k in ly.channels_of[i] if k != c and ly.felt[k, j]]
             theta = 1.0 if ly.adversary[i, j] else THREAT_OTHER
@@ -180,17 +179,8 @@ class Utility(Policy):
             if rl.owner == i and rl.response == c:
                 ch.own_lines.append((rl.index, rl.weight, rl.response_rung))
             if rl.watch == c and rl.owner != i:
-                e_resp = (
-                    float(
-                        ly.e_of(np.array([[float(rl.response_rung)]]), np.array([rl.response]))[
-                            0, 0
-                        ]
-                    )
-                    if rl.response >= 0
-                    else DEFAULT_RESPONSE_E
-                )
                 ch.their_lines.append(
-                    (rl.index, rl.weight, float(rl.threshold), e_resp, rl.response)
+                    (rl.index, rl.weight, float(rl.threshold), float(rl.response_rung), rl.response)
                 )
         for g in ly.games:
             if c in g.channels:
@@ -239,7 +229,7 @@ class Utility(Policy):
         p = model.perception.index.get((i, c))
         if p is None:
             return model.e_now[:, c]
-        return self.layout.e_of(model.perception.level[:, p : p + 1], np.array([c]))[:, 0]
+        return model.rung_e.of(model.perception.level[:, p : p + 1], np.array([c]))[:, 0]
 
     def _amounts(self, model, k: int) -> np.ndarray:
         """(k_max, R) rounds link k ships at each rung (fixed for a run; cached)."""
@@ -305,6 +295,7 @@ class Utility(Policy):
         use_eco = bool(np.any(w_eco))
         sec = war_risk = sanction = entrap = None
         e_now = model.e_now
+        e_rungs = model.rung_e.rungs(c).T  # (K, 1), or (K, R) when a rung's e is uncertain
         for j, others, indirect, others_indirect, theta in ch.feelers:
             att = model.attribution[:, j]
             if others.size:
@@ -317,7 +308,7 @@ class Utility(Policy):
             else:
                 other = np.zeros(R)
             wc = att if indirect else 1.0
-            e_new = np.maximum(other, wc * ch.e[:, None])
+            e_new = np.maximum(other, wc * e_rungs)
             e_cur = np.maximum(other, wc * e_now[:, c])
             hbar = model.hostility[:, i, j]
             hh = jervis.predict(hbar, e_new, e_cur, model.belief[:, i, j])
@@ -387,9 +378,13 @@ class Utility(Policy):
 
         for line, d, rung in ch.own_lines:
             add("reputation", (cand >= rung) * (REP_KAPPA * d * shared["pending"][:, line] * w[5]))
-        for line, d, thr, e_resp, resp in ch.their_lines:
+        for line, d, thr, resp_rung, resp in ch.their_lines:
             # a threat already carried out is spent: only the hostility still to come counts
-            spent = self._seen_e(model, i, resp) if resp >= 0 else 0.0
+            if resp >= 0:
+                e_resp = model.rung_e.of(np.full((R, 1), resp_rung), np.array([resp]))[:, 0]
+                spent = self._seen_e(model, i, resp)
+            else:
+                e_resp, spent = DEFAULT_RESPONSE_E, 0.0
             at_stake = np.maximum(e_resp - spent, 0.0)
             cost = shared["cred"][:, line] * d * at_stake / 10.0 / tau
             add("risk", (cand >= thr) * -cost)
