@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.analysis.paths import arms_of, equals
 from sim.analysis.source import as_source
+from sim.scenario import conditions
 
 MAX_EVENTS = 40
 """Events told per story; the rest are counted, not listed."""
@@ -157,9 +158,8 @@ def key_channels(scenario: Any) -> set[str]:
     """Channels (``ACTOR.channel``) the scenario's red lines watch or answer with."""
     out: set[str] = set()
     for rl in getattr(scenario, "red_lines", {}).values():
-        out.add(rl.watch.channel)
-        if rl.response is not None:
-            out.add(rl.response.channel)
+        out.update(conditions.leaf_channel(leaf) for _, leaf in conditions.leaves(rl.watch, ()))
+        out.update(r.channel for r in rl.committed)
     return out
 
 

@@ -147,7 +147,7 @@ def _group_parameters(params: list[tuple[str, Any]]) -> list[tuple[str, list[str
 
 def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
     """The summary as (label, text) rows: what ``print_summary`` lays out."""
-    from sim.scenario import uncertain_parameters
+    from sim.scenario import conditions, uncertain_parameters
 
     s = scenario
     rows: list[tuple[str, str]] = []
@@ -185,9 +185,9 @@ def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
             extra += f", pressure on {al.pressure.on}"
         rows.append(("alliances", f"{aid}: {', '.join(al.members)} ({al.kind}, {al.mode}{extra})"))
     for rid, rl in s.red_lines.items():
-        text = f"{rid}: {rl.owner} watches {rl.watch.channel} ≥ {rl.watch.at_least}"
-        if rl.response is not None:
-            text += f" → {rl.response.channel} ≥ {rl.response.at_least}"
+        text = f"{rid}: {rl.owner} watches {conditions.text(rl.watch)}"
+        if rl.committed:
+            text += " → " + ", ".join(f"{r.channel} ≥ {r.at_least}" for r in rl.committed)
         rows.append(("red lines", f"{text} ({rl.declared})"))
     for gid, game in s.games.items():
         rows.append(("games", f"{gid}: {' vs '.join(game.channels)}"))

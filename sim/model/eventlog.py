@@ -14,8 +14,10 @@ Kinds and their sentences (dates are the step's calendar date)::
     red_line_perceived     2025-04 ROK sees its red line rok_missile_tech crossed (RUS tech→DPRK
                            at advanced_missile)
     red_line_enforced      2025-05 ROK enforces red line rok_missile_tech: supply→UKR at …
-    red_line_not_enforced  2025-07 ROK does not enforce red line rok_missile_tech (supply→UKR
-                           below offensive_weapons after 3 steps)
+    red_line_not_enforced  2025-05 ROK does not enforce red line rok_missile_tech and pays an
+                           audience cost (supply→UKR below offensive_weapons)
+    (a compound or flow condition is written out: "2025-03 ROK red line X crossed
+    (RUS.tech_dprk ≥ advanced_missile or DPRK.arm_russia shell_152 above 300,000)")
     alliance_triggered     2024-09 alliance rus_dprk_2024 triggered: UKR deploy→RUS seen by RUS
                            at combat_troops
     obligation_honoured    2024-11 DPRK honours rus_dprk_2024: deploy→RUS at combat_troops
@@ -124,30 +126,7 @@ def sentence(
             f"{_level_text(ly, ev.channel, ev.level)}{note}"
         )
     if k.startswith("red_line"):
-        rl = ly.red_lines[subject]
-        w = rl.watch
-        who = act[ly.owner[w]]
-        if k == "red_line_crossed":
-            verb = "raises" if v0 > v1 else "holds"
-            return (
-                f"{date} {who} {verb} {_chan(ly, w)} to {_level_text(ly, w, v0)} — "
-                f"{act[rl.owner]} red line {rl.id} crossed"
-            )
-        if k == "red_line_perceived":
-            return (
-                f"{date} {act[rl.owner]} sees its red line {rl.id} crossed "
-                f"({who} {_chan(ly, w)} at {_level_text(ly, w, v0)})"
-            )
-        r = rl.response
-        if k == "red_line_enforced":
-            return (
-                f"{date} {act[rl.owner]} enforces red line {rl.id}: {_chan(ly, r)} at "
-                f"{_level_text(ly, r, v0)}"
-            )
-        return (
-            f"{date} {act[rl.owner]} does not enforce red line {rl.id} ({_chan(ly, r)} below "
-            f"{_level_text(ly, r, rl.response_rung)} after {rl.window} steps)"
-        )
+        return _red_line_sentence(ly, k, date, subject, v0, v1)
     if k == "alliance_triggered":
         al = ly.alliances[subject]
         c = int(v1)
@@ -177,6 +156,40 @@ def sentence(
             f"on front {f.id} ({f.side_ids[d.side]})"
         )
     raise ValueError(k)  # pragma: no cover
+
+
+def _red_line_sentence(ly: Layout, k: str, date: str, subject: int, v0: float, v1: float) -> str:
+    act = ly.actors
+    rl = ly.red_lines[subject]
+    w = rl.watch
+    who = act[ly.owner[w]]
+    if k == "red_line_crossed":
+        if not rl.simple:
+            return f"{date} {act[rl.owner]} red line {rl.id} crossed ({rl.text})"
+        verb = "raises" if v0 > v1 else "holds"
+        return (
+            f"{date} {who} {verb} {_chan(ly, w)} to {_level_text(ly, w, v0)} — "
+            f"{act[rl.owner]} red line {rl.id} crossed"
+        )
+    if k == "red_line_perceived":
+        if not rl.simple:
+            return f"{date} {act[rl.owner]} sees its red line {rl.id} crossed ({rl.text})"
+        return (
+            f"{date} {act[rl.owner]} sees its red line {rl.id} crossed "
+            f"({who} {_chan(ly, w)} at {_level_text(ly, w, v0)})"
+        )
+    if k == "red_line_enforced":
+        (r, _), *more = rl.responses
+        held = [f"{_chan(ly, r)} at {_level_text(ly, r, v0)}"]
+        held += [f"{_chan(ly, c)} at least at {_level_text(ly, c, rung)}" for c, rung in more]
+        return f"{date} {act[rl.owner]} enforces red line {rl.id}: {', '.join(held)}"
+    below = ", ".join(
+        f"{_chan(ly, c)} below {_level_text(ly, c, rung)}" for c, rung in rl.responses
+    )
+    return (
+        f"{date} {act[rl.owner]} does not enforce red line {rl.id} and pays an audience cost "
+        f"({below})"
+    )
 
 
 def subject_names(ly: Layout) -> dict[int, list[str]]:

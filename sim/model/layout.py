@@ -22,7 +22,17 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario import conditions
+
 from .errors import ModelError
+from .red_line_watch import (
+    DECLARED_WEIGHT,
+    DEFAULT_WINDOW,
+    Leaf,
+    RedLineSpec,
+    compile_condition,
+    finish,
+)
 
 DAYS_PER_STEP = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 """Length of a step in days (a month is a twelfth of a Julian year)."""
@@ -71,22 +81,6 @@ class StockSpec:
     cat: int
     path: str
     spec: Any  # schema.Stock or None for an implicit recipient stock
-
-
-@dataclass
-class RedLineSpec:
-    index: int
-    id: str
-    owner: int
-    watch: int
-    threshold: int
-    declared: str
-    weight: float
-    response: int
-    response_rung: int
-    credibility: tuple[str, Any]
-    audience_cost: tuple[str, Any]
-    window: int
 
 
 @dataclass
@@ -153,13 +147,6 @@ class EventSpec:
     channel: int
     level: float
     note: str
-
-
-DECLARED_WEIGHT = {"public": 1.0, "ambiguous": 0.5, "private": 0.2}
-"""d in model.md §5: how much a declared red line engages its owner's reputation."""
-
-DEFAULT_WINDOW = 3
-"""Steps an owner has to enforce a red line after perceiving it crossed, if none is given."""
 
 
 def rung_level(ch: ChannelSpec, value: Any, where: str) -> float:
@@ -294,9 +281,10 @@ class Layout:
                 adv[c.owner, c.target] = adv[c.target, c.owner] = True
         for rl in sc.red_lines.values():
             o = self.actor_index[rl.owner]
-            w = self.actor_index[rl.watch.channel.split(".")[0]]
-            if o != w:
-                adv[o, w] = adv[w, o] = True
+            for _, leaf in conditions.leaves(rl.watch, ()):
+                w = self.actor_index[conditions.leaf_channel(leaf).split(".")[0]]
+                if o != w:
+                    adv[o, w] = adv[w, o] = True
         np.fill_diagonal(adv, False)
         self.adversary = adv
 
@@ -438,32 +426,44 @@ class Layout:
 
     def _red_lines(self, sc: Any) -> None:
         self.red_lines: list[RedLineSpec] = []
+        self.red_leaves: list[Leaf] = []
+        """The leaves of every red line's condition (:mod:`~sim.model.red_line_watch`)."""
+
+        def level(c: int, rung: Any, where: str) -> float:
+            lv = rung_level(self.channels[c], rung, where)
+            return lv if self.channels[c].continuous else float(int(lv))
+
+        def link_of(c: int, stock: str) -> int:
+            cat = self.cat_index.get(stock, -1)
+            return next(
+                (k for k, li in enumerate(self.links) if (li.channel, li.cat) == (c, cat)), -1
+            )
+
         for rid, rl in sc.red_lines.items():
             where = f"red_lines.{rid}"
-            watch = self.channel_index[rl.watch.channel]
-            thr = rung_level(self.channels[watch], rl.watch.at_least, f"{where}.watch.at_least")
-            resp, resp_rung = -1, 0
-            if rl.response is not None:
-                resp = self.channel_index[rl.response.channel]
-                resp_rung = int(
-                    rung_level(self.channels[resp], rl.response.at_least, f"{where}.response")
-                )
-            self.red_lines.append(
-                RedLineSpec(
-                    index=len(self.red_lines),
-                    id=rid,
-                    owner=self.actor_index[rl.owner],
-                    watch=watch,
-                    threshold=int(thr) if not self.channels[watch].continuous else thr,
-                    declared=rl.declared,
-                    weight=DECLARED_WEIGHT[rl.declared],
-                    response=resp,
-                    response_rung=resp_rung,
-                    credibility=(f"{where}.credibility", rl.credibility),
-                    audience_cost=(f"{where}.audience_cost", rl.audience_cost),
-                    window=int(rl.window or DEFAULT_WINDOW),
-                )
+            node = compile_condition(
+                rl.watch, f"{where}.watch", self.red_leaves, self.channel_index, level, link_of
             )
+            many = rl.responses is not None
+            responses = []
+            for k, r in enumerate(rl.committed):
+                c = self.channel_index[r.channel]
+                at = f"{where}.responses.{k}" if many else f"{where}.response"
+                responses.append((c, int(rung_level(self.channels[c], r.at_least, at))))
+            spec = RedLineSpec(
+                index=len(self.red_lines),
+                id=rid,
+                owner=self.actor_index[rl.owner],
+                condition=node,
+                declared=rl.declared,
+                weight=DECLARED_WEIGHT[rl.declared],
+                responses=responses,
+                credibility=(f"{where}.credibility", rl.credibility),
+                audience_cost=(f"{where}.audience_cost", rl.audience_cost),
+                window=int(rl.window or DEFAULT_WINDOW),
+                text=conditions.text(rl.watch),
+            )
+            self.red_lines.append(finish(spec, self.red_leaves))
         self.L = len(self.red_lines)
 
     def _alliances(self, sc: Any) -> None:

@@ -61,7 +61,8 @@ class Perception:
                 pairs.add((int(i), c))
             pairs.add((int(ly.target[c]), c))
         for rl in ly.red_lines:
-            pairs.add((rl.owner, rl.watch))
+            for k in rl.condition.leaves():
+                pairs.add((rl.owner, ly.red_leaves[k].channel))
         pairs.update(extra_pairs)
         pairs = {(i, c) for i, c in pairs if ly.owner[c] != i}
         # felt pairs first, grouped by (observer, owner), so hostility is one reduceat

@@ -10,7 +10,8 @@ five phases for all agents and replications at once:
 2. **decide** — every policy proposes a level for each of its channels from last step's state
    (simultaneous moves, :mod:`~sim.model.policies`);
 3. **apply** — ``max_step`` limits each move; scheduled events set their channels; hard alliance
-   duties hold their floors; intervention bounds (do-operators) clamp last;
+   duties and enforced red lines hold their floors; intervention bounds (do-operators) clamp
+   last;
 4. **world** — production, shipments, deployments (contingents follow their channels' rungs),
    fronts in sub-steps, consumption, approval (:mod:`~sim.model.world`); repeated-game
    payoffs accrue;
@@ -24,9 +25,9 @@ Generator with ``numpy.random.default_rng`` — for an int or a SeedSequence tha
 ``Generator(PCG64(SeedSequence(seed)))`` — and that Generator is handed to Mesa (which takes one
 draw from it to seed ``model.random``, unused here). Then, in this order: one uniform per
 uncertain parameter and replication (document order), and every step one block of uniforms
-``(R, C + 4·P + O)`` (choices, perception, hard duties) and one of standard normals ``(R, A)``
-(approval noise), drawn whether used or not. Two variants with the same structure and seed
-therefore share their random numbers (common random numbers).
+``(R, C + 4·P + O + L)`` (choices, perception, hard duties, red-line enforcement decisions)
+and one of standard normals ``(R, A)`` (approval noise), drawn whether used or not. Two variants
+with the same structure and seed therefore share their random numbers (common random numbers).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import mesa
 import numpy as np
 
 from . import jervis
-from .commitments import Alliances, RedLines
+from .commitments import Alliances
 from .errors import ModelError
 from .escalation import Escalation
 from .eventlog import EventLog
@@ -50,6 +51,7 @@ from .params import Params
 from .perception import Perception
 from .policies import POLICIES
 from .recorder import Recorder
+from .red_lines import RedLines
 from .world import World
 
 SPIRAL_STEPS = 3
@@ -259,7 +261,11 @@ class Wargame(mesa.Model):
         self.e_now = self.rung_e.of(self.level)
         self.pe = self.perception.e()
         self.hostility = self.perception.hostility(self.pe)
-        self.red = RedLines(ly, params, self.level, self._perceived_red()[0])
+        mean_w = self.weights.mean(axis=2)
+        reputation = self.weights[:, :, WEIGHT_TERMS.index("reputation")] / np.where(
+            mean_w > 0, mean_w, 1.0
+        )
+        self.red = RedLines(ly, params, self.world, reputation, self.level, self.perception)
         self.allies = Alliances(ly, params, self.perception)
         self.escalation = Escalation(ly, self.attribution, self.e_now)
         self.shown = self.escalation.target(self.e_now)
@@ -279,7 +285,7 @@ class Wargame(mesa.Model):
             dtype=bool,
         )
         params.check_overrides_used()
-        self.n_uniforms = ly.C + Perception.DRAWS * self.perception.P + ly.O
+        self.n_uniforms = ly.C + Perception.DRAWS * self.perception.P + ly.O + ly.L
         self._u = np.empty((R, self.n_uniforms))
         self._eps = np.empty((R, ly.A))
 
@@ -411,12 +417,13 @@ class Wargame(mesa.Model):
         if self.t >= self.horizon:
             raise ModelError(f"the model is at its horizon ({self.horizon} steps)")
         s = self.t + 1
-        u = self.rng.random(out=self._u)  # (R, C + 4·P + O), reused buffers: same draws
+        u = self.rng.random(out=self._u)  # (R, C + 4·P + O + L), reused buffers: same draws
         eps = self.rng.standard_normal(out=self._eps)
         P = self.perception.P
         u_choice = u[:, : ly.C]
         u_perc = u[:, ly.C : ly.C + 4 * P]
-        u_oblig = u[:, ly.C + 4 * P :]
+        u_oblig = u[:, ly.C + 4 * P : ly.C + 4 * P + ly.O]
+        u_red = u[:, ly.C + 4 * P + ly.O :]
 
         # decide (simultaneous: every policy reads the state of step s-1)
         proposed = self.level.copy()
@@ -466,7 +473,7 @@ class Wargame(mesa.Model):
         self.hostility = self.perception.hostility(self.pe)
         perceived_before = self.red.perceived.copy()
         self.red.update(
-            s, new, old, *self._perceived_red(), self.world.audience_cost, self.eventlog
+            s, new, old, *self._perceived_red(), self.world.audience_cost, u_red, self.eventlog
         )
         self.allies.update(s, new, self.pe, self.perception, u_oblig, self.eventlog)
         self.allies.update_pressure(self.world)
@@ -540,6 +547,8 @@ class Wargame(mesa.Model):
                     level[:, c] = np.where(
                         floors[:, o], np.maximum(level[:, c], rungs[o]), level[:, c]
                     )
+        if s > 0 and self.layout.L:
+            level = self.red.hold(level, s, self.level)
         level = np.clip(level, self.lo[s], self.hi[s])
         return level
 
@@ -562,20 +571,7 @@ class Wargame(mesa.Model):
 
     def _perceived_red(self) -> tuple[np.ndarray, np.ndarray]:
         """(R, L) whether each owner perceives its red line crossed, and the level it sees."""
-        ly = self.layout
-        crossed = np.zeros((self.R, ly.L), dtype=bool)
-        seen = np.zeros((self.R, ly.L))
-        for rl in ly.red_lines:
-            p = self.perception.index.get((rl.owner, rl.watch))
-            if p is None:  # the owner watches its own channel: it knows
-                seen[:, rl.index] = self.level[:, rl.watch]
-                crossed[:, rl.index] = seen[:, rl.index] >= rl.threshold
-            else:
-                seen[:, rl.index] = self.perception.level[:, p]
-                crossed[:, rl.index] = (
-                    seen[:, rl.index] >= rl.threshold
-                ) & self.perception.attributed[:, p]
-        return crossed, seen
+        return self.red.perceive(self.perception, self.level)
 
     def _payoffs(self, level: np.ndarray) -> None:
         ly = self.layout

@@ -17,12 +17,14 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import conditions
 from .distributions import is_distribution
 from .schema import (
     ActorFields,
     Approval,
     Beliefs,
     Channel,
+    FlowAbove,
     Ladder,
     MeasureActor,
     MeasureDyad,
@@ -354,30 +356,45 @@ class Checker:
     def red_line(self, rid: str, rl: Any) -> None:
         path = ("red_lines", rid)
         self.known("actors", rl.owner, (*path, "owner"), "actor")
-        watch = self.channel(rl.watch.channel, (*path, "watch", "channel"))
-        if watch is not None:
-            owner_of, channel, ladder = watch
-            if owner_of == rl.owner:
-                self.add(
-                    (*path, "watch", "channel"),
-                    "a red line watches another actor's channel, not its owner's",
-                )
-            self.rung(channel.ladder, ladder, rl.watch.at_least, (*path, "watch", "at_least"))
-        if rl.response is not None:
-            resp = self.channel(rl.response.channel, (*path, "response", "channel"))
-            if resp is not None:
-                owner_of, channel, ladder = resp
+        for lpath, leaf in conditions.leaves(rl.watch, (*path, "watch")):
+            self.watched(rl.owner, leaf, lpath)
+        many = rl.responses is not None
+        for k, resp in enumerate(rl.committed):
+            rpath = (*path, "responses", k) if many else (*path, "response")
+            found = self.channel(resp.channel, (*rpath, "channel"))
+            if found is not None:
+                owner_of, channel, ladder = found
                 if owner_of != rl.owner:
                     self.add(
-                        (*path, "response", "channel"),
+                        (*rpath, "channel"),
                         f"the response is one of the owner's ({rl.owner}) channels",
                     )
-                self.rung(
-                    channel.ladder, ladder, rl.response.at_least, (*path, "response", "at_least")
-                )
+                self.rung(channel.ladder, ladder, resp.at_least, (*rpath, "at_least"))
         self.in_range(rl.credibility, (*path, "credibility"), PROBABILITY)
         self.in_range(rl.audience_cost, (*path, "audience_cost"), NON_NEGATIVE)
         self.step(rl.window, (*path, "window"), "window")
+
+    def watched(self, owner: str, leaf: Any, path: Path) -> None:
+        """One leaf of a red line's condition: another actor's channel, rung or flow."""
+        flow = isinstance(leaf, FlowAbove)
+        ref = conditions.leaf_channel(leaf)
+        found = self.channel(ref, (*path, "flow" if flow else "channel"))
+        if found is None:
+            return
+        owner_of, channel, ladder = found
+        if owner_of == owner:
+            self.add(
+                (*path, "flow" if flow else "channel"),
+                "a red line watches another actor's channel, not its owner's",
+            )
+        if not flow:
+            self.rung(channel.ladder, ladder, leaf.at_least, (*path, "at_least"))
+            return
+        if leaf.stock not in channel.flows:
+            ships = listing(channel.flows) if channel.flows else "nothing"
+            hint = did_you_mean(leaf.stock, channel.flows) or f" (it ships {ships})"
+            self.add((*path, "stock"), f"{ref} ships no {leaf.stock!r}{hint}")
+        self.in_range(leaf.above, (*path, "above"), NON_NEGATIVE)
 
     def game(self, gid: str, game: Any) -> None:
         path = ("games", gid)

@@ -311,18 +311,81 @@ class Alliance(Block):
 
 
 class ChannelAtLeast(Block):
+    """A channel at or above a rung (a red line's condition, or a committed response)."""
+
     channel: ChannelRef
     at_least: Rung
 
 
+class FlowAbove(Block):
+    """A flow link's shipments in one step above a quantity (``flow: DPRK.arm_russia``)."""
+
+    flow: ChannelRef
+    stock: Id
+    above: Number
+
+
+class AllOf(Block):
+    """A compound condition: every part holds."""
+
+    all_: list[Condition] = Field(alias="all", min_length=1)
+
+
+class AnyOf(Block):
+    """A compound condition: at least one part holds."""
+
+    any_: list[Condition] = Field(alias="any", min_length=1)
+
+
+CONDITION_KINDS = ("channel", "flow", "all", "any")
+
+
+def _condition_kind(value: Any) -> str | None:
+    """The kind of a red line's condition, from the key that names it (``channel: X``...)."""
+    if isinstance(value, dict):
+        return next((k for k in CONDITION_KINDS if k in value), None)
+    names = {"channel": "channel", "flow": "flow", "all": "all_", "any": "any_"}
+    return next((k for k in CONDITION_KINDS if hasattr(value, names[k])), None)
+
+
+Condition = Annotated[
+    Annotated[ChannelAtLeast, Tag("channel")]
+    | Annotated[FlowAbove, Tag("flow")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition_kind",
+        custom_error_message="a condition names one of channel, flow, all or any",
+    ),
+]
+"""What a red line watches: a channel's rung, a flow's quantity, or all/any of several."""
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
 class RedLine(Block):
     owner: Id
-    watch: ChannelAtLeast
+    watch: Condition
     declared: Literal["public", "ambiguous", "private"] = "public"
     response: ChannelAtLeast | None = None
+    responses: list[ChannelAtLeast] | None = Field(default=None, min_length=1)
     credibility: Number = 0.5
     audience_cost: Number = 0.0
     window: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_form_of_response(self) -> RedLine:
+        if self.response is not None and self.responses is not None:
+            raise ValueError("give either response or responses, not both")
+        return self
+
+    @property
+    def committed(self) -> list[ChannelAtLeast]:
+        """The committed responses, whichever form the file used (none: an empty list)."""
+        if self.responses is not None:
+            return list(self.responses)
+        return [] if self.response is None else [self.response]
 
 
 class Game(Block):

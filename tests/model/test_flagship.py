@@ -42,7 +42,7 @@ def test_article_4_triggered_by_the_kursk_incursion(model):
 def test_seoul_mostly_stays_at_indirect_ammunition_through_2024(model):
     rok = channel(model, "ROK.arm_ukraine")
     through_2024 = (rok[:, :7] == 1).all(axis=1).mean()
-    assert 0.5 < through_2024 < 0.95
+    assert 0.4 < through_2024 < 0.95
     # it crosses Moscow's public red line (defensive weapons) in some runs, not most
     crossed = line(model, "rus_rok_weapons").mean()
     assert 0.05 < crossed < 0.6

@@ -11,6 +11,7 @@ from sim.analysis.paths import arms_of, paths
 from sim.analysis.plots._fans import Panel, fan_figure
 from sim.analysis.source import as_source
 from sim.analysis.style import LADDER_CMAP, date_axis, draw_fan, panels, styled
+from sim.scenario import conditions
 from sim.scenario.schema import dyad_key
 
 if TYPE_CHECKING:
@@ -60,9 +61,10 @@ def red_line_dyads(scenario: Any) -> list[str]:
     """Dyads the scenario's red lines are about (owner and watched actor), in document order."""
     out: list[str] = []
     for rl in getattr(scenario, "red_lines", {}).values():
-        key = dyad_key(rl.owner, rl.watch.channel.split(".", 1)[0])
-        if key not in out:
-            out.append(key)
+        for _, leaf in conditions.leaves(rl.watch, ()):
+            key = dyad_key(rl.owner, conditions.leaf_channel(leaf).split(".", 1)[0])
+            if key not in out:
+                out.append(key)
     return out
 
 

@@ -36,6 +36,7 @@ from sim.analysis.style import (
     set_title,
     styled,
 )
+from sim.scenario import conditions
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -45,7 +46,8 @@ def _key_channel(src) -> str | None:
     """The channel the first red line watches, else the first discrete channel recorded."""
     sc = src.scenario
     if sc is not None and sc.red_lines:
-        return next(iter(sc.red_lines.values())).watch.channel
+        first = next(conditions.leaves(next(iter(sc.red_lines.values())).watch, ()))[1]
+        return conditions.leaf_channel(first)
     df = src.table("channels")
     if df is None:
         return None

@@ -35,10 +35,12 @@ payoffs are in the same units, outside the weighting. The terms:
 - ``U_rep = Σ κ·d·[a ≥ response rung]`` over i's own red lines perceived crossed and awaiting
   enforcement whose committed response is on c (Schelling; d = 1 public, ½ ambiguous, ⅕
   private).
-- ``U_risk = Σ cred·d·max(0, e_resp − e_seen)/10·[a ≥ threshold] + WAR_LOSS·Σ_j σ((max(ĥ_j(a),
-  e_j(a)) − 9.5)/0.5)``: for the red lines of others that watch c, perceived credibility ×
-  declaredness × the hostility of the committed response still to come (a threat already
-  carried out — the response channel seen at e_seen — is spent); plus the chance that the
+- ``U_risk = Σ cred·d·max_resp max(0, e_resp − e_seen)/10·[a crosses] + WAR_LOSS·Σ_j
+  σ((max(ĥ_j(a), e_j(a)) − 9.5)/0.5)``: for the red lines of others whose condition watches c,
+  perceived credibility × declaredness × the hostility of the most hostile committed response
+  still to come (a threat already carried out — the response channel seen at e_seen — is
+  spent), at the rungs a at which the condition would hold (c's parts at a — a rung reached,
+  or a flow above its amount — the other parts as they now stand); plus the chance that the
   dyad (either side) passes the war threshold.
 - ``U_game = payoff(a, b̂)/max|payoff|`` when c is in a game, b̂ the opponent's last rung seen.
 - δ: the side-clause discount of an alliance of which i and c's target are members, on the
@@ -102,7 +104,7 @@ class _Chan:
     client: bool = False
     duties: list[tuple[int, int, int]] = field(default_factory=list)
     own_lines: list[tuple[int, float, int]] = field(default_factory=list)
-    their_lines: list[tuple[int, float, float, float, int]] = field(default_factory=list)
+    their_lines: list[tuple[int, float, list[tuple[int, int]]]] = field(default_factory=list)
     games: list[tuple[np.ndarray, int, int]] = field(default_factory=list)
     discount: list[int] = field(default_factory=list)
     arming: bool = False
@@ -176,12 +178,11 @@ class Utility(Policy):
             if ob.channel == c:
                 ch.duties.append((o, ob.alliance, ob.rung))
         for rl in ly.red_lines:
-            if rl.owner == i and rl.response == c:
-                ch.own_lines.append((rl.index, rl.weight, rl.response_rung))
-            if rl.watch == c and rl.owner != i:
-                ch.their_lines.append(
-                    (rl.index, rl.weight, float(rl.threshold), float(rl.response_rung), rl.response)
-                )
+            if rl.owner == i:
+                ch.own_lines += [(rl.index, rl.weight, r) for rc, r in rl.responses if rc == c]
+            watched = {ly.red_leaves[k].channel for k in rl.condition.leaves()}
+            if c in watched and rl.owner != i:
+                ch.their_lines.append((rl.index, rl.weight, rl.responses))
         for g in ly.games:
             if c in g.channels:
                 pos = g.channels.index(c)
@@ -201,7 +202,7 @@ class Utility(Policy):
 
     def pairs(self):
         games = [(ch.owner, opp) for ch in self.info for (_, opp, _) in ch.games]
-        threats = [(ch.owner, r[4]) for ch in self.info for r in ch.their_lines if r[4] >= 0]
+        threats = [(ch.owner, rc) for ch in self.info for r in ch.their_lines for rc, _ in r[2]]
         return games + threats
 
     def decide(self, model, u):
@@ -378,16 +379,18 @@ class Utility(Policy):
 
         for line, d, rung in ch.own_lines:
             add("reputation", (cand >= rung) * (REP_KAPPA * d * shared["pending"][:, line] * w[5]))
-        for line, d, thr, resp_rung, resp in ch.their_lines:
-            # a threat already carried out is spent: only the hostility still to come counts
-            if resp >= 0:
+        for line, d, responses in ch.their_lines:
+            # a threat already carried out is spent: only the hostility still to come counts;
+            # of several committed responses, the most hostile still to come
+            at_stake = np.zeros(R) if responses else DEFAULT_RESPONSE_E
+            for resp, resp_rung in responses:
                 e_resp = model.rung_e.of(np.full((R, 1), resp_rung), np.array([resp]))[:, 0]
                 spent = self._seen_e(model, i, resp)
-            else:
-                e_resp, spent = DEFAULT_RESPONSE_E, 0.0
-            at_stake = np.maximum(e_resp - spent, 0.0)
+                at_stake = np.maximum(at_stake, e_resp - spent)
             cost = shared["cred"][:, line] * d * at_stake / 10.0 / tau
-            add("risk", (cand >= thr) * -cost)
+            # the line's parts on c at each rung, its other parts as they stand
+            crosses = model.red.would_cross(line, c, model.red.leaf_at(line, c, K))
+            add("risk", crosses * -cost)
 
         for table, opp, owner in ch.games:
             p = model.perception.index[(owner, opp)]
