@@ -359,6 +359,8 @@ class Checker:
         for lpath, leaf in conditions.leaves(rl.watch, (*path, "watch")):
             self.watched(rl.owner, leaf, lpath)
         many = rl.responses is not None
+        if many and rl.response is not None:
+            self.add((*path, "responses"), "give either response or responses, not both", True)
         for k, resp in enumerate(rl.committed):
             rpath = (*path, "responses", k) if many else (*path, "response")
             found = self.channel(resp.channel, (*rpath, "channel"))

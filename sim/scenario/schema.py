@@ -374,15 +374,11 @@ class RedLine(Block):
     audience_cost: Number = 0.0
     window: int | None = Field(default=None, ge=1)
 
-    @model_validator(mode="after")
-    def _one_form_of_response(self) -> RedLine:
-        if self.response is not None and self.responses is not None:
-            raise ValueError("give either response or responses, not both")
-        return self
-
     @property
     def committed(self) -> list[ChannelAtLeast]:
-        """The committed responses, whichever form the file used (none: an empty list)."""
+        """The committed responses, whichever form the file used (none: an empty list).
+
+        Giving both forms is an error (``references``); ``responses`` wins if both are set."""
         if self.responses is not None:
             return list(self.responses)
         return [] if self.response is None else [self.response]

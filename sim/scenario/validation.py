@@ -177,9 +177,14 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
             f"expected a number or a distribution; a distribution needs a '{disc}' key "
             f"({', '.join(tags)})",
         )
-    if kind == "measure_kind":
+    if kind in ("measure_kind", "condition_kind"):
         keys = ", ".join(map(str, at.node)) if isinstance(at.node, dict) else found
-        return Issue(path, f"a measure names one of red_line, front, dyad or actor; found {keys}")
+        what = (
+            "a measure names one of red_line, front, dyad or actor"
+            if kind == "measure_kind"
+            else "a condition names one of channel, flow, all or any"
+        )
+        return Issue(path, f"{what}; found {keys}")
     if (
         kind in ("model_type", "dict_type")
         and at.model is not None
