@@ -138,7 +138,15 @@ def _set(tree: PMap, path: str, value: Any, path_pos: Pos, value_pos: Pos) -> No
     while True:
         where = ".".join(done) or "the top level"
         s = shape(tp)
-        if s.kind == "tagged":
+        if s.kind == "tagged" and not s.number and s.key is None:
+            # A union chosen by the key that names its kind (a red line's condition: channel,
+            # flow, all, any): the member whose tag the node holds.
+            tags = [t for t, _ in s.tags]
+            tag = next((t for t in tags if isinstance(node, dict) and t in node), None)
+            if tag is None:
+                raise _Fail(f"{where} names none of {listing(tags)}; set it whole")
+            s = shape(s.member(tag))
+        elif s.kind == "tagged":
             # A distribution's fields, chosen by its 'dist' (a plain number has none).
             if not (isinstance(node, dict) and isinstance(node.get("dist"), str)):
                 raise _Fail(

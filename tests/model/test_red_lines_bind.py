@@ -335,3 +335,18 @@ def test_every_committed_response_is_held(form):
     else:
         np.testing.assert_array_equal(levels(m, "B.hit")[:, 2:5], 2)
         np.testing.assert_array_equal(levels(m, "B.warn_p"), 0)
+
+
+def test_a_flow_amount_inside_a_compound_condition_is_a_parameter_with_a_path():
+    from sim.scenario import ScenarioError, uncertain_parameters, with_values
+
+    path = "red_lines.line.watch.any.1.all.0.above"
+    sc = with_values(
+        small({"watch": COMPOUND}), {path: {"dist": "uniform", "low": 1.0e4, "high": 3.0e4}}
+    )
+    assert [p for p, _ in uncertain_parameters(sc)] == [path]
+    m = Wargame(sc, 200, 5)
+    amounts = m.red.leaf_above[:, m.layout.red_lines[0].condition.leaves()[1]]
+    assert 1.0e4 <= amounts.min() < amounts.max() <= 3.0e4
+    with pytest.raises(ScenarioError, match="did you mean 'above'"):
+        with_values(sc, {path[:-1]: 3.0})
