@@ -16,9 +16,9 @@ enforced at once. Otherwise it enforces with probability::
 c̄ the line's credibility (the mean of the common-knowledge Beta belief), d its declaredness
 (public 1, ambiguous ½, private ⅕), ŵ_rep the owner's reputation weight over the mean of its
 weights (the utility policy's normalisation). An owner whose reputation is engaged at the
-reference level (d·ŵ_rep = ½: an ambiguous line of an average-reputation owner) enforces as
-often as others believe it will, so the belief is right on average; a public line and a
-reputation-minded owner enforce more (audience costs make public threats credible, Fearon
+reference level (d·ŵ_rep = 1: a public line of an owner with an average reputation weight)
+enforces as often as others believe it will, so the belief is right on average; a public line
+and a reputation-minded owner enforce more (audience costs make public threats credible, Fearon
 1994; commitments are interdependent, Schelling 1966), a private line or an owner that cares
 little for its reputation less. Enforcing holds every committed response channel at least at
 its rung for ``window`` steps (applied like a hard alliance duty, before intervention bounds;
@@ -28,6 +28,10 @@ Declining (or a bound that keeps a response below its rung to the end of the win
 enforced* (b + 1), and the owner pays an audience cost in approval at the next step::
 
     cost = red_line.audience_cost + actor.approval.audience_cost · d
+
+Credibility is a Beta belief held in common by the other actors (enforcement is public): prior
+mean = the sampled ``credibility``, strength a + b of its Beta distribution (4 for a plain
+number).
 
 One uniform per line and step is drawn whether a decision is due or not (the last columns of
 the model's uniform block), so two variants on common random numbers decide from the same
@@ -109,6 +113,8 @@ class RedLines:
         self.has_response = np.array([bool(rl.responses) for rl in ly.red_lines], dtype=bool)
         self.reputation = reputation[:, self.owner] if L else np.zeros((R, 0))
         """(R, L) the owner's normalised reputation weight ŵ_rep."""
+        single = [rl.condition.leaf for rl in ly.red_lines if rl.condition.op == "leaf"]
+        self._single = np.array(single, dtype=np.intp) if len(single) == L else None
         self.leaf_state = self._leaf_truth(levels0)
         """(R, leaves) each leaf's truth on the current state (the crosser's view in U_risk)."""
         self.crossed = self._lines(self.leaf_state)
@@ -140,6 +146,8 @@ class RedLines:
 
     def _lines(self, leaf_values: np.ndarray) -> np.ndarray:
         """(R, L) truth of every line's condition from its leaves' (R, leaves) truth."""
+        if self._single is not None:  # every line one leaf: a column each
+            return leaf_values[:, self._single]
         out = np.zeros((leaf_values.shape[0], self.layout.L), dtype=bool)
         cols = leaf_values.T
         for rl in self.layout.red_lines:
