@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
+from .felt import felt_weights, war_hostility
 
 DAYS_PER_STEP = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 """Length of a step in days (a month is a twelfth of a Julian year)."""
@@ -208,6 +209,10 @@ class Layout:
         self._alliances(scenario)
         self._games(scenario)
         self._events(scenario)
+        self.felt_weight = felt_weights(self)
+        """(C, A) share of a channel's e each actor feels (:mod:`~sim.model.felt`)."""
+        self.war_e = war_hostility(self)
+        """(A, A) hostility between the two sides of a front."""
         self._dyads()
 
     # --- channels -----------------------------------------------------------------------------
@@ -556,6 +561,8 @@ class Layout:
             for j in np.nonzero(self.felt[c.index])[0]:
                 pairs.add((c.owner, int(j)))
                 pairs.add((int(j), c.owner))
+        for i, j in zip(*np.nonzero(self.war_e), strict=True):
+            pairs.add((int(i), int(j)))
         self.dyads = sorted(pairs)
         self.D = len(self.dyads)
         self.dyad_index = {p: d for d, p in enumerate(self.dyads)}

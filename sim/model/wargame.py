@@ -50,12 +50,12 @@ from .params import Params
 from .perception import Perception
 from .policies import POLICIES
 from .recorder import Recorder
+from .terms import WEIGHT_TERMS
 from .world import World
 
 SPIRAL_STEPS = 3
 """Steps in a row both sides of a dyad must escalate, neither believing the other
 expansionist, to count as a spiral."""
-WEIGHT_TERMS = ("security", "alliance", "war", "economy", "domestic", "reputation")
 PROVOKE_DELTA = 0.5
 """Rise of the highest hostility an actor perceives (escalation units) that counts as a
 provocation (the rally term of approval)."""
@@ -259,12 +259,18 @@ class Wargame(mesa.Model):
         self.e_now = self.rung_e.of(self.level)
         self.pe = self.perception.e()
         self.hostility = self.perception.hostility(self.pe)
+        # the status quo the scenario documents (initial rungs, before events and bounds): the
+        # rest point of every reaction (policies.reaction), the same in every counterfactual arm
+        self.rest_pe = self.perception.e(np.broadcast_to(ly.initial, (R, ly.C)))
+        self.rest_hostility = self.perception.hostility(self.rest_pe)
         self.red = RedLines(ly, params, self.level, self._perceived_red()[0])
         self.allies = Alliances(ly, params, self.perception)
         self.escalation = Escalation(ly, self.attribution, self.e_now)
         self.shown = self.escalation.target(self.e_now)
         self.shown_before = self.shown.copy()
         self.provoked = np.zeros((R, ly.A), dtype=bool)
+        self.last_move = np.zeros((R, ly.C))
+        """(R, C) direction of each channel's last change of rung (+1 up, −1 down, 0 none yet)."""
         self.payoff = np.zeros((R, ly.A))
         pairs = list(ly.dyad_keys.values())
         self._pair_d = np.array([d for d, _ in pairs], dtype=np.intp)
@@ -428,6 +434,7 @@ class Wargame(mesa.Model):
         new = self._limit_moves(proposed, old)
         new = self._apply_exogenous(new, s, log_events=True)
         changed = new != old
+        self.last_move = np.where(changed, np.sign(new - old), self.last_move)
         if changed.any():
             runs, chans = np.nonzero(changed)
             self.eventlog.add(

@@ -56,13 +56,21 @@ import numpy as np
 
 from .. import jervis
 from ..choice import quantal_choice
+from ..terms import Term
+from . import reaction
 from .base import Policy
 from .registry import register
 
 LOOKAHEAD = 6
 """Steps ahead over which a supplier projects its stock (depletion term)."""
-PSI = 4.0
-"""Ψ: weight of the squared readiness shortfall in U_sec."""
+PSI = 1.0
+"""Ψ: cost (× the security weight) of shipping at the top flow rung at full depletion concern."""
+DEPLETION_MARGIN = 0.5
+"""Readiness above 1 + margin causes no concern; at readiness 1 the concern is 1 (rises below)."""
+DEPLETION_MAX = 2.0
+"""Cap on the depletion concern (readiness 1 − margin and below)."""
+REVERSAL = 1.0
+"""Extra switch cost, in switch costs per rung, of moving against one's last move (hysteresis)."""
 ABANDON_A0 = -2.0
 """A0: abandonment log-odds when the client exactly meets the patron's request."""
 ABANDON_A1 = 1.5
@@ -96,8 +104,11 @@ class _Chan:
     K: int
     max_step: float
     initial: float
-    feelers: list[tuple[int, np.ndarray, bool, list[bool], float]] = field(default_factory=list)
+    feelers: list[tuple[Any, ...]] = field(default_factory=list)
     links: list[tuple[int, int, int, int, float]] = field(default_factory=list)
+    react: reaction.Sources | None = None
+    rest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    """(e₀, s₀ threat, s₀ help): the reaction's rest point, from the initial state."""
     pressure: list[int] = field(default_factory=list)
     client: bool = False
     duties: list[tuple[int, int, int]] = field(default_factory=list)
@@ -145,11 +156,16 @@ class Utility(Policy):
                 (
                     int(j),
                     np.array(others, dtype=np.intp),
-                    bool(ly.indirect[c]),
+                    float(ly.felt_weight[c, j]),
+                    ly.felt_weight[others, j],
                     [bool(ly.indirect[k]) for k in others],
                     theta,
+                    bool(ly.indirect[c]),
+                    float(ly.war_e[i, j]),
                 )
             )
+        if not spec.continuous:
+            ch.react = reaction.sources(ly, c)
         for k, link in enumerate(ly.links):
             if link.channel != c:
                 continue
@@ -202,7 +218,10 @@ class Utility(Policy):
     def pairs(self):
         games = [(ch.owner, opp) for ch in self.info for (_, opp, _) in ch.games]
         threats = [(ch.owner, r[4]) for ch in self.info for r in ch.their_lines if r[4] >= 0]
-        return games + threats
+        reacts = [
+            p for ch in self.info if ch.react for p in reaction.pairs(self.layout, ch.c, ch.react)
+        ]
+        return games + threats + reacts
 
     def decide(self, model, u):
         out = np.empty((model.R, len(self.channels)))
@@ -280,9 +299,17 @@ class Utility(Policy):
         disc = np.zeros(R)
         for al in ch.discount:
             disc = np.maximum(disc, model.allies.discount[:, al])
-        eu = dist * -(model.switch_cost[:, i] * (1.0 - disc))
+        c_sw = model.switch_cost[:, i] * (1.0 - disc)
+        eu = dist * -c_sw
         if explain:
             terms["switch"] = eu.copy()
+        last = model.last_move[:, c]
+        if last.any():  # hysteresis: backing off one's last move costs more (audience costs)
+            against = (np.sign(cand - a_now) * last) < 0
+            back = against * (dist * -(REVERSAL * c_sw))
+            eu += back
+            if explain:
+                terms["reversal"] = back
 
         def add(name: str, value: np.ndarray) -> None:
             nonlocal eu
@@ -291,30 +318,34 @@ class Utility(Policy):
                 terms[name] = terms.get(name, 0.0) + np.broadcast_to(value, (K, R))
 
         tau = shared["tau"][:, i]
-        w_eco = w[3]
+        w_eco = w[Term.ECONOMY]
+        w_sec = w[Term.SECURITY]
         use_eco = bool(np.any(w_eco))
         sec = war_risk = sanction = entrap = None
         e_now = model.e_now
         e_rungs = model.rung_e.rungs(c).T  # (K, 1), or (K, R) when a rung's e is uncertain
-        for j, others, indirect, others_indirect, theta in ch.feelers:
+        for j, others, share, others_share, others_indirect, theta, indirect, war in ch.feelers:
             att = model.attribution[:, j]
             if others.size:
-                e_o = e_now[:, others]
+                e_o = e_now[:, others] * others_share
                 if any(others_indirect):
                     e_o = e_o * np.stack(
                         [att if x else np.ones(R) for x in others_indirect], axis=1
                     )
                 other = e_o.max(axis=1) if others.size > 1 else e_o[:, 0]
+                if war:
+                    other = np.maximum(other, war)
             else:
-                other = np.zeros(R)
-            wc = att if indirect else 1.0
+                other = np.full(R, war)
+            wc = share * att if indirect else share
             e_new = np.maximum(other, wc * e_rungs)
             e_cur = np.maximum(other, wc * e_now[:, c])
             hbar = model.hostility[:, i, j]
             hh = jervis.predict(hbar, e_new, e_cur, model.belief[:, i, j])
             sec = theta * hh if sec is None else sec + theta * hh
-            # the dyad escalates past the war threshold when either side's hostility does
-            x = _sigmoid((np.maximum(hh, e_new) - WAR_E) / WAR_S)
+            # the dyad escalates past the war threshold when either side's hostility does;
+            # a war with an actor that is not one's adversary is weighed at θ
+            x = _sigmoid((np.maximum(hh, e_new) - WAR_E) / WAR_S) * theta
             war_risk = x if war_risk is None else war_risk + x
             if use_eco:
                 x = _sigmoid((hh - SANCTION_E) / SANCTION_S)
@@ -322,8 +353,21 @@ class Utility(Policy):
             if ch.client:
                 entrap = hh - hbar if entrap is None else entrap + (hh - hbar)
         if sec is not None:
-            add("security", sec * (-w[0] / 10.0))
+            add("security", sec * (-w_sec / 10.0))
             add("risk", war_risk * (-WAR_LOSS / tau))
+        if ch.react is not None and ch.react.kind != "none":
+            s_t, b_t, s_h, b_h = reaction.stimulus(model, i, ch.react, model.hostility, model.pe)
+            if ch.rest is None:  # the status quo: initial rungs before events and bounds
+                init = np.full((R, 1), ch.initial)
+                s0_t, _, s0_h, _ = reaction.stimulus(
+                    model, i, ch.react, model.rest_hostility, model.rest_pe
+                )
+                ch.rest = (model.rung_e.of(init, np.array([c]))[:, 0], s0_t, s0_h)
+            e0, s0_t, s0_h = ch.rest
+            if s_t is not None:
+                add("reaction", reaction.term(e_rungs, e0, s_t, s0_t, b_t, w_sec))
+            if s_h is not None:
+                add("reaction", reaction.term(e_rungs, e0, s_h, s0_h, b_h, w[Term.WAR]))
 
         world = model.world
         for k, cat, f, side, sign in ch.links:
@@ -337,13 +381,17 @@ class Utility(Policy):
                 s_pred = (
                     world.stock[:, i, cat] + LOOKAHEAD * (prod - other_out)
                 ) - LOOKAHEAD * amounts
-                with np.errstate(over="ignore"):  # a tiny requirement: no shortfall
-                    short = np.maximum(0.0, 1.0 - s_pred / np.where(req > 0, req, 1.0))
-                add("security", (short * short) * (-PSI * w[0] * (req > 0)))
+                with np.errstate(over="ignore", invalid="ignore"):  # tiny requirement: no concern
+                    ready = s_pred / np.where(req > 0, req, 1.0)
+                concern = np.clip((1.0 + DEPLETION_MARGIN - ready) / DEPLETION_MARGIN, 0, None)
+                concern = np.minimum(concern, DEPLETION_MAX)
+                top = amounts.max(axis=0)
+                share = amounts / np.where(top > 0, top, 1.0)
+                add("depletion", concern * share * (-PSI * w_sec * (req > 0)))
             if use_eco:
                 top = amounts.max(axis=0)
                 add("economy", amounts * (ECO_REV * w_eco / np.where(top > 0, top, 1.0)))
-            if f >= 0 and np.any(w[2]):
+            if f >= 0 and np.any(w[Term.WAR]):
                 need = world.fire_need[:, f, side] * ly.days
                 has_need = need > 0
                 f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
@@ -353,31 +401,34 @@ class Utility(Policy):
                 eta = np.broadcast_to(
                     np.asarray(world.front_params[f].fire_elasticity, float), (R,)
                 )
-                add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
+                gain = np.log(frac) - np.log(f_now)
+                add("war", gain * (sign * w[Term.WAR] * eta * has_need))
         if sanction is not None:
             add("economy", sanction * (-ECO_SANCTION * w_eco))
 
         for al in ch.pressure:
             abandon = _sigmoid(ABANDON_A0 + ABANDON_A1 * (shared["request"][:, al] - cand))
-            add("alliance", abandon * (-w[1] * shared["rel_belief"][:, al]))
+            add("alliance", abandon * (-w[Term.ALLIANCE] * shared["rel_belief"][:, al]))
         if entrap is not None:
-            add("alliance", entrap * (-ENTRAP * w[1] / 10.0))
+            add("alliance", entrap * (-ENTRAP * w[Term.ALLIANCE] / 10.0))
         for o, al, rung in ch.duties:
-            bonus = shared["soft"][:, o] * shared["reliability"][:, al] * w[1]
+            bonus = shared["soft"][:, o] * shared["reliability"][:, al] * w[Term.ALLIANCE]
             add("alliance", (cand >= rung) * bonus)
 
         ap = world.approval_params
-        if np.any(w[4]):
-            rally = ap.rally[:, i] * model.provoked[:, i] * w[4] * DOM_SCALE
+        w_dom = w[Term.DOMESTIC]
+        if np.any(w_dom):
+            rally = ap.rally[:, i] * model.provoked[:, i] * w_dom * DOM_SCALE
             add("domestic", (cand > a_now) * rally)
             if ch.arming:
                 beyond = shared["beyond"]
                 free = ~beyond[:, ch.other_arming].any(axis=1) if ch.other_arming else True
-                pen = ap.arms_penalty[:, i] * ap.opposed_share[:, i] * free * w[4] * DOM_SCALE
+                pen = ap.arms_penalty[:, i] * ap.opposed_share[:, i] * free * w_dom * DOM_SCALE
                 add("domestic", (cand > ch.initial) * -pen)
 
         for line, d, rung in ch.own_lines:
-            add("reputation", (cand >= rung) * (REP_KAPPA * d * shared["pending"][:, line] * w[5]))
+            pending = shared["pending"][:, line]
+            add("reputation", (cand >= rung) * (REP_KAPPA * d * pending * w[Term.REPUTATION]))
         for line, d, thr, resp_rung, resp in ch.their_lines:
             # a threat already carried out is spent: only the hostility still to come counts
             if resp >= 0:
