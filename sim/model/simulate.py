@@ -1,4 +1,4 @@
-"""``simulate``: one chunk of replications of a scenario, as tables."""
+"""``simulate``: one chunk of replications of a scenario, as tables; ``explain``: one decision."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ModelError
+from .explain import explain_terms
 from .wargame import Wargame
 
 
@@ -53,3 +55,28 @@ def simulate(
     # ran. Emptying it frees them now: a worker stays flat from chunk to chunk.
     vars(model).clear()
     return tables
+
+
+def explain(
+    scenario: Any,
+    ref: str,
+    *,
+    step: int,
+    run: int | None = None,
+    seed: Any = None,
+    replications: int = 1,
+    **model_args: Any,
+) -> pd.DataFrame:
+    """The terms behind the choice channel ``ref`` makes at ``step`` (1..horizon).
+
+    A model of ``replications`` runs with ``seed`` (and any other :class:`Wargame` argument:
+    interventions, overrides…) is stepped to ``step − 1``; the table is the utility of the
+    decision taken at ``step``. With the same seed and replication count as an ensemble's chunk
+    this is the decision that chunk's run made.
+    """
+    model = Wargame(scenario, replications=replications, rng=seed, **model_args)
+    if not 1 <= step <= model.horizon:
+        raise ModelError(f"explain: step {step} is not in 1..{model.horizon}")
+    for _ in range(step - 1):
+        model.step()
+    return explain_terms(model, ref, run)

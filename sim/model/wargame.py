@@ -626,35 +626,12 @@ class Wargame(mesa.Model):
         self.shown_before = self.shown
         self.shown = shown_now
 
-    def explain(self, ref: str):
-        """Why channel ``ref`` (``"ROK.arm_ukraine"``) would move: its utility terms by rung.
+    def explain(self, ref: str, run: int | None = None):
+        """Why channel ``ref`` (``"ROK.arm_ukraine"``) would move: its utility terms by rung,
+        for one run or the mean over runs (:func:`sim.model.explain.explain_terms`)."""
+        from .explain import explain_terms
 
-        Returns a DataFrame indexed by rung with one column per weighted term of the utility
-        policy (mean over replications) plus ``total`` and the logit choice probability; only
-        for channels whose owner plays ``utility``.
-        """
-        import pandas as pd
-
-        from .choice import logit_probabilities
-        from .policies.utility import Utility
-
-        ly = self.layout
-        c = ly.channel_index[ref]
-        pol = next((p for p in self.policies if c in p.channels), None)
-        if not isinstance(pol, Utility):
-            raise ModelError(f"{ref}: explain() needs a channel played by the utility policy")
-        terms, allowed = pol.explain(self, ref)
-        K = int(ly.n_rungs[c])
-        terms = {k: np.broadcast_to(v, (K, self.R)) for k, v in terms.items()}
-        total = sum(terms.values())
-        prob = logit_probabilities(total, self.precision[:, ly.owner[c]], allowed)
-        df = pd.DataFrame(
-            {k: v.mean(axis=1) for k, v in terms.items()}, index=list(ly.channels[c].rung_ids)
-        )
-        df["total"] = total.mean(axis=1)
-        df["probability"] = prob.mean(axis=1)
-        df.index.name = "rung"
-        return df
+        return explain_terms(self, ref, run)
 
     # --- results ------------------------------------------------------------------------------
 
