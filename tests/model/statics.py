@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.estimands import PairedDifference, paired_difference
 from sim.model import Wargame
 from sim.scenario import load_data
 from sim.scenario.schema import Bound
-
-Z95 = 1.959963984540054
 
 
 @dataclass
@@ -39,26 +38,9 @@ class Arm:
         ).run()
 
 
-@dataclass
-class Paired:
-    mean: float
-    lo: float
-    hi: float
-    a: float
-    b: float
-
-    def __str__(self) -> str:
-        return f"{self.mean:+.4g} [{self.lo:+.4g}, {self.hi:+.4g}] ({self.a:.4g} vs {self.b:.4g})"
-
-
-def paired(high: Arm, low: Arm, metric, R: int = 1000, seed: int = 20240619) -> Paired:
+def paired(high: Arm, low: Arm, metric, R: int = 1000, seed: int = 20240619) -> PairedDifference:
     """Mean of ``metric(high) − metric(low)`` over paired runs, with its 95 % interval."""
-    x = np.asarray(metric(high.run(R, seed)), float)
-    y = np.asarray(metric(low.run(R, seed)), float)
-    d = x - y
-    se = d.std(ddof=1) / np.sqrt(len(d))
-    m = float(d.mean())
-    return Paired(m, m - Z95 * se, m + Z95 * se, float(x.mean()), float(y.mean()))
+    return paired_difference(metric(high.run(R, seed)), metric(low.run(R, seed)))
 
 
 def level(ref: str, start: int = 1):
