@@ -15,7 +15,7 @@ from statics import Arm, ever_at_least, level, paired, territory, without
 
 from sim.analysis.estimands import paired_difference
 from sim.model import Wargame
-from sim.model.policies import utility
+from sim.model.policies import utility_terms
 from sim.scenario import load_scenario, with_values
 
 R = 600
@@ -210,6 +210,6 @@ def reversals(m: Wargame) -> np.ndarray:
 
 def test_hysteresis_lowers_reversals(flagship, monkeypatch):
     sticky = reversals(Arm(flagship).run(R, 7))
-    monkeypatch.setattr(utility, "REVERSAL", 0.0)
+    monkeypatch.setattr(utility_terms, "REVERSAL", 0.0)
     loose = reversals(Arm(flagship).run(R, 7))
     below_zero(paired_difference(sticky, loose))

@@ -209,10 +209,12 @@ def test_event_sentences(flagship):
     )
     assert text.str.contains("front ukraine: RUS has gained 1,000 km²").any()
     arrived = (
-        r"^2024-10 DPRK deploy→RUS at combat_troops: \+0\.0(1[5-9]|2)\d* forces "
+        r"^20\d\d-\d\d DPRK deploy→RUS at combat_troops: \+0\.0(1[5-9]|2)\d* forces "
         r"on front ukraine \(RUS\)$"
     )
-    assert text.str.match(arrived).sum() == 40
+    # the troops arrive as an alliance duty, from Oct 2024 in most runs (once per run at most)
+    n = text.str.match(arrived).sum()
+    assert 20 <= n <= 40
     raised = text[ev.kind == "rung"]
     assert raised.str.match(r"^\d{4}-\d{2} [A-Z]+ (raises|lowers) \w+→[A-Z]+ to \w+$").all()
     # rows are ordered by run then step
