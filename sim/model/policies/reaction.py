@@ -36,7 +36,7 @@ import numpy as np
 
 from ..felt import reaction_kind
 
-REACT = 4.0
+REACT = 10.0
 """Weight (× the security weight) of the squared distance to the ideal hostility."""
 R_SPIRAL = 0.7
 """Reaction slope of an actor sure its opponent is insecure (spiral model: hold back)."""
