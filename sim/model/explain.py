@@ -10,6 +10,7 @@ from by the logit quantal response, whose probabilities are reported beside it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,3 +58,72 @@ def explain_terms(model: Any, ref: str, run: int | None = None) -> pd.DataFrame:
     df["current"] = np.arange(K) == int(np.rint(np.median(level)))
     df.index.name = "rung"
     return df
+
+
+@dataclass
+class Explanation:
+    """One decision explained: a channel of one run at one step.
+
+    Attributes:
+        ref: the channel (``ACTOR.channel``); step: the step decided (1..horizon); date: its
+            label; run: the run (a replication of the model that was stepped).
+        terms: :func:`explain_terms` for that run before the decision.
+        chosen: the rung the model then took (after max-step limits, events, duties and
+            bounds: it may differ from what the policy drew).
+        perceived: what the actor perceived from each other actor it has a dyad with: the
+            hostility it felt, its belief that the other is expansionist.
+        red_lines: each red line's common credibility, whether its owner perceives it crossed.
+    """
+
+    ref: str
+    step: int
+    date: str
+    run: int
+    terms: pd.DataFrame
+    chosen: str
+    perceived: pd.DataFrame
+    red_lines: pd.DataFrame
+
+    def render(self) -> str:
+        """The explanation as plain text (what ``wargame explain`` prints)."""
+        t = self.terms
+        best = t["probability"].idxmax()
+        lines = [
+            f"{self.ref}, run {self.run}, step {self.step} ({self.date}): "
+            f"most probable {best} ({t.loc[best, 'probability']:.0%}), chosen {self.chosen}",
+            "",
+            "Utility of each rung by term (their sum is `total`; logit choice probability):",
+            t.drop(columns=["current"]).round(3).to_string(),
+            "",
+            "What it perceived (hostility felt, 0–10; belief the other is expansionist):",
+            self.perceived.round(3).to_string(),
+        ]
+        if len(self.red_lines):
+            lines += ["", "Red lines (credibility held by all; seen crossed by the owner):"]
+            lines.append(self.red_lines.round(3).to_string())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def perceived_by(model: Any, actor: int, run: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(perceived, red_lines) tables of one actor in one run, in the model's current state."""
+    ly = model.layout
+    others = sorted({j for i, j in ly.dyads if i == actor})
+    perceived = pd.DataFrame(
+        {
+            "hostility": [model.hostility[run, actor, j] for j in others],
+            "belief_expansionist": [model.belief[run, actor, j] for j in others],
+        },
+        index=pd.Index([ly.actors[j] for j in others], name="from"),
+    )
+    lines = pd.DataFrame(
+        {
+            "owner": [ly.actors[rl.owner] for rl in ly.red_lines],
+            "credibility": model.red.credibility[run],
+            "seen_crossed": model.red.perceived[run],
+        },
+        index=pd.Index([rl.id for rl in ly.red_lines], name="red_line"),
+    )
+    return perceived, lines
