@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from .errors import ModelError, ModelWarning
 from .policies import POLICIES
-from .simulate import simulate
+from .simulate import explain, simulate
 from .wargame import StateAgent, Wargame
 
-__all__ = ["POLICIES", "ModelError", "ModelWarning", "StateAgent", "Wargame", "simulate"]
+__all__ = [
+    "POLICIES",
+    "ModelError",
+    "ModelWarning",
+    "StateAgent",
+    "Wargame",
+    "explain",
+    "simulate",
+]

@@ -2,9 +2,11 @@
 
 For a directed dyad (i, j), over the channels of i felt by j::
 
-    E_ij(t) = (1 − ω)·E_ij(t−1) + ω·max_c w_cj·e_c(t)       w = P(j attributes c to i) if c is
-                                                             indirect, else 1
-    G_ij(t) = −Σ_c e_c(t)                                    Goldstein sum of the step
+    E_ij(t) = (1 − ω)·E_ij(t−1) + ω·max(war_ij, max_c w_cj·s_cj·e_c(t))
+    G_ij(t) = −war_ij − Σ_c s_cj·e_c(t)                      Goldstein sum of the step
+
+w = P(j attributes c to i) if c is indirect, else 1; s the share of c's e that j feels (graded
+spillover) and war_ij the war between two sides of a front (:mod:`~sim.model.felt`).
 
 e is minus the Goldstein weight of the rung (model.md §4), so G is the step's Goldstein total of
 i's acts toward j as j feels them (help to j's enemies counts against j; the cooperative score
@@ -42,9 +44,13 @@ class Escalation:
             for k, (_, c, j) in enumerate(entries):
                 if ly.indirect[c]:
                     weights[:, k] = attribution[:, j]
-            self.weights = weights
+            felt = ly.felt_weight[self.entry_ch, [x[2] for x in entries]]
+            self.weights = weights * felt
+            self.felt = felt
             self.dyads_with, self.starts = np.unique(self.entry_dyad, return_index=True)
             self.has[self.dyads_with] = True
+        self.war = ly.war_e[ly.dyad_src, ly.dyad_dst] if ly.D else np.zeros(0)
+        """(D,) hostility of the war between the two sides of a front (0 for other dyads)."""
         self.value = self.target(e0)
         self.goldstein = np.zeros((R, ly.D))
 
@@ -55,12 +61,13 @@ class Escalation:
         if self.has.any():
             we = e[:, self.entry_ch] * self.weights
             out[:, self.dyads_with] = np.maximum.reduceat(we, self.starts, axis=1)
-        return out
+        return np.maximum(out, self.war)
 
     def update(self, e: np.ndarray) -> None:
         """One step: move E toward the current hostility and compute the Goldstein sums."""
         self.value = (1.0 - OMEGA) * self.value + OMEGA * self.target(e)
         g = np.zeros_like(self.value)
         if self.has.any():
-            g[:, self.dyads_with] = -np.add.reduceat(e[:, self.entry_ch], self.starts, axis=1)
-        self.goldstein = g
+            felt = e[:, self.entry_ch] * self.felt
+            g[:, self.dyads_with] = -np.add.reduceat(felt, self.starts, axis=1)
+        self.goldstein = g - self.war

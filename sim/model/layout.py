@@ -25,6 +25,7 @@ import numpy as np
 from sim.scenario import conditions
 
 from .errors import ModelError
+from .felt import felt_weights, war_hostility
 from .red_line_watch import (
     DECLARED_WEIGHT,
     DEFAULT_WINDOW,
@@ -195,6 +196,10 @@ class Layout:
         self._alliances(scenario)
         self._games(scenario)
         self._events(scenario)
+        self.felt_weight = felt_weights(self)
+        """(C, A) share of a channel's e each actor feels (:mod:`~sim.model.felt`)."""
+        self.war_e = war_hostility(self)
+        """(A, A) hostility between the two sides of a front."""
         self._dyads()
 
     # --- channels -----------------------------------------------------------------------------
@@ -556,6 +561,8 @@ class Layout:
             for j in np.nonzero(self.felt[c.index])[0]:
                 pairs.add((c.owner, int(j)))
                 pairs.add((int(j), c.owner))
+        for i, j in zip(*np.nonzero(self.war_e), strict=True):
+            pairs.add((int(i), int(j)))
         self.dyads = sorted(pairs)
         self.D = len(self.dyads)
         self.dyad_index = {p: d for d, p in enumerate(self.dyads)}

@@ -16,6 +16,9 @@ channel has been pinned on its source, the observer keeps knowing whose it is. A
 channel adds nothing to the hostility the observer feels from its owner and cannot be seen to
 cross a red line. Continuous channels are never misread.
 
+Perceived hostility weighs each channel by the share of its e the observer feels (graded
+spillover) and is at least the war between two sides of a front (:mod:`~sim.model.felt`).
+
 Four uniforms per pair and replication are drawn every step, used or not.
 """
 
@@ -86,6 +89,9 @@ class Perception:
         self.group_obs = np.array([g[0] for g in groups], dtype=np.intp)
         self.group_owner = np.array([g[1] for g in groups], dtype=np.intp)
         self.group_starts = np.array(starts, dtype=np.intp)
+        self.felt_w = ly.felt_weight[self.ch[: self.n_felt], self.obs[: self.n_felt]]
+        """Share of each felt pair's e its observer feels (graded spillover, layout)."""
+        self.war = ly.war_e if ly.war_e.any() else None
 
         self.detect = detect[:, self.obs]
         self.misread = misread[:, self.obs]
@@ -122,17 +128,26 @@ class Perception:
         self.level = np.where(u_det < self.detect, seen, self.level)
         self.attributed |= u_att < self.attribution
 
-    def e(self) -> np.ndarray:
-        """(R, P) hostility of each perceived level; 0 where the source is not attributed."""
-        return self.rung_e.of(self.level, self.ch) * self.attributed
+    def e(self, levels: np.ndarray | None = None) -> np.ndarray:
+        """(R, P) hostility of each perceived level; 0 where the source is not attributed.
+
+        With ``levels`` (R, C): the hostility the pairs would perceive if they saw those true
+        levels (with today's attribution) — the reaction's rest point reads the initial rungs.
+        """
+        seen = self.level if levels is None else levels[:, self.ch]
+        return self.rung_e.of(seen, self.ch) * self.attributed
 
     def hostility(self, e: np.ndarray | None = None) -> np.ndarray:
-        """(R, A, A): ``[r, i, j]`` the hostility i perceives from j (max over j's channels)."""
+        """(R, A, A): ``[r, i, j]`` the hostility i perceives from j: the max over j's channels
+        of the share of their e that i feels, and at least the war between them."""
         ly = self.layout
         R = self.level.shape[0]
         out = np.zeros((R, ly.A, ly.A))
         if self.n_felt:
             pe = self.e() if e is None else e
-            h = np.maximum.reduceat(pe[:, : self.n_felt], self.group_starts, axis=1)
+            felt = pe[:, : self.n_felt] * self.felt_w
+            h = np.maximum.reduceat(felt, self.group_starts, axis=1)
             out[:, self.group_obs, self.group_owner] = h
+        if self.war is not None:
+            np.maximum(out, self.war, out=out)
         return out

@@ -11,7 +11,7 @@ the owner's sightings flicker.
 whether to enforce. If its committed responses already stand at their rungs the line is
 enforced at once. Otherwise it enforces with probability::
 
-    logit p = logit(c̄) + ENFORCE_SLOPE·(d·ŵ_rep − ENFORCE_MID)
+    logit p = logit(c̄) + ENFORCE_SLOPE·(d·ŵ_rep − ENFORCE_MID) − ENFORCE_RISK·U_risk(responses)
 
 c̄ the line's credibility (the mean of the common-knowledge Beta belief), d its declaredness
 (public 1, ambiguous ½, private ⅕), ŵ_rep the owner's reputation weight over the mean of its
@@ -20,12 +20,20 @@ reference level (d·ŵ_rep = 1: a public line of an owner with an average reputa
 enforces as often as others believe it will, so the belief is right on average; a public line
 and a reputation-minded owner enforce more (audience costs make public threats credible, Fearon
 1994; commitments are interdependent, Schelling 1966), a private line or an owner that cares
-little for its reputation less. Enforcing holds every committed response channel at least at
-its rung for ``window`` steps (applied like a hard alliance duty, before intervention bounds;
-a response climbs to its rung at most ``max_step`` rungs a step); the line is *enforced* when
-all responses stand at their rungs within the window (a + 1).
-Declining (or a bound that keeps a response below its rung to the end of the window) is *not
-enforced* (b + 1), and the owner pays an audience cost in approval at the next step::
+little for its reputation less. ``U_risk(responses)`` is what carrying out the threat risks:
+for every red line of another actor that the responses would newly cross (its condition with
+the response channels at their rungs and its other parts as they stand), its credibility ×
+its declaredness × the hostility of its most hostile committed response still to come / 10,
+over the owner's risk tolerance — the crosser's ``U_risk`` of the utility policy. A credible
+counter-threat deters enforcement as it deters any other crossing (Schelling 1966: a threat
+that is costly to carry out is less likely to be carried out).
+
+Enforcing holds every committed response channel at least at its rung for ``window`` steps
+(applied like a hard alliance duty, before intervention bounds; a response climbs to its rung
+at most ``max_step`` rungs a step); the line is *enforced* when all responses stand at their
+rungs within the window (a + 1). Declining (or a bound that keeps a response below its rung
+to the end of the window) is *not enforced* (b + 1), and the owner pays an audience cost in
+approval at the next step::
 
     cost = red_line.audience_cost + actor.approval.audience_cost · d
 
@@ -48,10 +56,16 @@ from .layout import Layout
 from .params import Params
 from .red_line_watch import evaluate
 
+ENFORCE_RISK = 1.0
+"""Log-odds of enforcement lost per unit of the risk the responses run (U_risk units)."""
 ENFORCE_SLOPE = 2.0
 """Log-odds of enforcement per unit of reputation engaged (d·ŵ_rep) above ENFORCE_MID."""
 ENFORCE_MID = 1.0
 """Reputation engaged (d·ŵ_rep) at which an owner enforces with probability c̄."""
+TAU_MIN = 0.05
+"""Floor on risk tolerance τ (as in the utility policy)."""
+DEFAULT_RESPONSE_E = 5.0
+"""Hostility feared from a red line that names no committed response (as in U_risk)."""
 CRED_CLIP = 1e-3
 """Credibility is clipped to [CRED_CLIP, 1 − CRED_CLIP] before its logit."""
 
@@ -73,6 +87,8 @@ class RedLines:
         reputation: (R, A) each actor's reputation weight over the mean of its weights.
         levels0: (R, C) initial levels.
         perception: the model's perception (what each owner sees).
+        rung_e: the model's rung hostilities (the cost of enforcing; None: no cost).
+        risk_tolerance: (R, A) τ of each actor (the cost of enforcing).
     """
 
     def __init__(
@@ -83,6 +99,9 @@ class RedLines:
         reputation: np.ndarray,
         levels0: np.ndarray,
         perception,
+        *,
+        rung_e=None,
+        risk_tolerance: np.ndarray | None = None,
     ) -> None:
         ly = self.layout = layout
         self.world = world
@@ -113,6 +132,9 @@ class RedLines:
         self.has_response = np.array([bool(rl.responses) for rl in ly.red_lines], dtype=bool)
         self.reputation = reputation[:, self.owner] if L else np.zeros((R, 0))
         """(R, L) the owner's normalised reputation weight ŵ_rep."""
+        self.rung_e = rung_e
+        self.tau = None if risk_tolerance is None else np.maximum(risk_tolerance, TAU_MIN)
+        self.counter = self._counter_lines(R) if rung_e is not None else []
         single = [rl.condition.leaf for rl in ly.red_lines if rl.condition.op == "leaf"]
         self._single = np.array(single, dtype=np.intp) if len(single) == L else None
         self.leaf_state = self._leaf_truth(levels0)
@@ -134,6 +156,51 @@ class RedLines:
         """(R, L) episodes not enforced (declined, or a response kept below its rung)."""
         self.unenforced_cost = np.zeros((R, ly.A))
         """(R, A) audience cost owed by each actor, paid in the next step's approval."""
+
+    def _counter_lines(self, R: int) -> list[tuple[int, int, dict[int, np.ndarray]]]:
+        """``(line, other line, {leaf: truth with the responses at their rungs})`` for every
+        line whose responses another owner's line watches."""
+        ly, out = self.layout, []
+        for rl in ly.red_lines:
+            resp = dict(rl.responses)
+            for other in ly.red_lines:
+                if other.owner == rl.owner:
+                    continue
+                at = {}
+                for k in other.condition.leaves():
+                    c = int(self.leaf_channel[k])
+                    if c not in resp:
+                        continue
+                    if self.leaf_flow[k]:
+                        amount = self.world.amounts[:, self.leaf_link[k], resp[c]]
+                        at[k] = amount > self.leaf_above[:, k]
+                    else:
+                        at[k] = np.full(R, resp[c] >= self.leaf_threshold[k])
+                if at:
+                    out.append((rl.index, other.index, at))
+        return out
+
+    def enforcement_risk(self, levels: np.ndarray) -> np.ndarray:
+        """(R, L) U_risk of carrying out each line's responses now (module docstring)."""
+        R = levels.shape[0]
+        risk = np.zeros((R, self.layout.L))
+        if not self.counter:
+            return risk
+        e_now = self.rung_e.of(levels)
+        cred = self.credibility
+        for line, other, at in self.counter:
+            spec = self.layout.red_lines[other]
+            values = {k: at.get(k, self.leaf_state[:, k]) for k in spec.condition.leaves()}
+            newly = evaluate(spec.condition, values) & ~self.crossed[:, other]
+            if not newly.any():
+                continue
+            stake = np.zeros(R) if spec.responses else np.full(R, DEFAULT_RESPONSE_E)
+            for c, rung in spec.responses:
+                e_resp = self.rung_e.of(np.full((R, 1), float(rung)), np.array([c]))[:, 0]
+                stake = np.maximum(stake, e_resp - e_now[:, c])
+            tau = self.tau[:, self.owner[line]]
+            risk[:, line] += newly * cred[:, other] * self.weight[other] * stake / 10.0 / tau
+        return risk
 
     # --- conditions ---------------------------------------------------------------------------
 
@@ -221,9 +288,16 @@ class RedLines:
         """(R, L) perceived credibility: mean of the Beta belief."""
         return self.cred_a / (self.cred_a + self.cred_b)
 
-    def enforce_probability(self) -> np.ndarray:
-        """(R, L) probability that each owner enforces a crossing now (module docstring)."""
-        return enforce_probability(self.credibility, self.weight, self.reputation)
+    def enforce_probability(self, levels: np.ndarray | None = None) -> np.ndarray:
+        """(R, L) probability that each owner enforces a crossing now (module docstring);
+        without ``levels``, leaving out the risk the responses run."""
+        p = enforce_probability(self.credibility, self.weight, self.reputation)
+        if levels is None or not self.counter:
+            return p
+        risk = self.enforcement_risk(levels)
+        c = np.clip(p, CRED_CLIP * CRED_CLIP, 1.0 - CRED_CLIP * CRED_CLIP)
+        x = np.log(c / (1.0 - c)) - ENFORCE_RISK * risk
+        return 0.5 + 0.5 * np.tanh(0.5 * x)
 
     def responses_met(self, levels: np.ndarray) -> np.ndarray:
         """(R, L) whether every committed response stands at least at its rung."""
@@ -306,7 +380,7 @@ class RedLines:
         opened = new_p & ~self.pending & self.has_response
         met = self.responses_met(levels)
         decide = opened & ~met
-        go = decide & (u < self.enforce_probability())
+        go = decide & (u < self.enforce_probability(levels))
         declined = decide & ~go
         self.decisions += decide
         self.deadline = np.where(go, step + self.window, self.deadline)

@@ -1,4 +1,4 @@
-"""``simulate``: one chunk of replications of a scenario, as tables."""
+"""``simulate``: one chunk of replications of a scenario, as tables; ``explain``: one decision."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ModelError
+from .explain import Explanation, explain_terms, perceived_by
 from .wargame import Wargame
 
 
@@ -53,3 +55,37 @@ def simulate(
     # ran. Emptying it frees them now: a worker stays flat from chunk to chunk.
     vars(model).clear()
     return tables
+
+
+def explain(
+    scenario: Any,
+    ref: str,
+    *,
+    step: int,
+    run: int = 0,
+    seed: Any = None,
+    replications: int = 1,
+    **model_args: Any,
+) -> Explanation:
+    """Why channel ``ref`` took the rung it took at ``step`` (1..horizon) in run ``run``.
+
+    A model of ``replications`` runs with ``seed`` (and any other :class:`Wargame` argument:
+    interventions, overrides…) is stepped to ``step − 1``; the terms are those of the
+    decision taken at ``step``, and the model then takes that step to report the rung chosen.
+    With the seed and the runs of an ensemble's chunk (``SeedSequence(seed).spawn(n)[c]``) this
+    is the decision that chunk's run made (``wargame explain RESULTS`` does this).
+    """
+    model = Wargame(scenario, replications=replications, rng=seed, **model_args)
+    if not 1 <= step <= model.horizon:
+        raise ModelError(f"explain: step {step} is not in 1..{model.horizon}")
+    if not 0 <= run < model.R:
+        raise ModelError(f"explain: run {run} is not in 0..{model.R - 1}")
+    for _ in range(step - 1):
+        model.step()
+    terms = explain_terms(model, ref, run)
+    ly = model.layout
+    c = ly.channel_index[ref]
+    perceived, lines = perceived_by(model, int(ly.owner[c]), run)
+    model.step()
+    chosen = ly.channels[c].rung_ids[int(model.level[run, c])]
+    return Explanation(ref, step, ly.date_labels[step], run, terms, chosen, perceived, lines)

@@ -52,12 +52,12 @@ from .perception import Perception
 from .policies import POLICIES
 from .recorder import Recorder
 from .red_lines import RedLines
+from .terms import WEIGHT_TERMS
 from .world import World
 
 SPIRAL_STEPS = 3
 """Steps in a row both sides of a dyad must escalate, neither believing the other
 expansionist, to count as a spiral."""
-WEIGHT_TERMS = ("security", "alliance", "war", "economy", "domestic", "reputation")
 PROVOKE_DELTA = 0.5
 """Rise of the highest hostility an actor perceives (escalation units) that counts as a
 provocation (the rally term of approval)."""
@@ -261,16 +261,31 @@ class Wargame(mesa.Model):
         self.e_now = self.rung_e.of(self.level)
         self.pe = self.perception.e()
         self.hostility = self.perception.hostility(self.pe)
+        # the status quo the scenario documents (initial rungs, before events and bounds): the
+        # rest point of every reaction (policies.reaction), the same in every counterfactual arm
+        self.rest_pe = self.perception.e(np.broadcast_to(ly.initial, (R, ly.C)))
+        self.rest_hostility = self.perception.hostility(self.rest_pe)
         mean_w = self.weights.mean(axis=2)
         reputation = self.weights[:, :, WEIGHT_TERMS.index("reputation")] / np.where(
             mean_w > 0, mean_w, 1.0
         )
-        self.red = RedLines(ly, params, self.world, reputation, self.level, self.perception)
+        self.red = RedLines(
+            ly,
+            params,
+            self.world,
+            reputation,
+            self.level,
+            self.perception,
+            rung_e=self.rung_e,
+            risk_tolerance=self.risk_tolerance,
+        )
         self.allies = Alliances(ly, params, self.perception)
         self.escalation = Escalation(ly, self.attribution, self.e_now)
         self.shown = self.escalation.target(self.e_now)
         self.shown_before = self.shown.copy()
         self.provoked = np.zeros((R, ly.A), dtype=bool)
+        self.last_move = np.zeros((R, ly.C))
+        """(R, C) direction of each channel's last change of rung (+1 up, −1 down, 0 none yet)."""
         self.payoff = np.zeros((R, ly.A))
         pairs = list(ly.dyad_keys.values())
         self._pair_d = np.array([d for d, _ in pairs], dtype=np.intp)
@@ -435,6 +450,7 @@ class Wargame(mesa.Model):
         new = self._limit_moves(proposed, old)
         new = self._apply_exogenous(new, s, log_events=True)
         changed = new != old
+        self.last_move = np.where(changed, np.sign(new - old), self.last_move)
         if changed.any():
             runs, chans = np.nonzero(changed)
             self.eventlog.add(
@@ -615,35 +631,12 @@ class Wargame(mesa.Model):
         self.shown_before = self.shown
         self.shown = shown_now
 
-    def explain(self, ref: str):
-        """Why channel ``ref`` (``"ROK.arm_ukraine"``) would move: its utility terms by rung.
+    def explain(self, ref: str, run: int | None = None):
+        """Why channel ``ref`` (``"ROK.arm_ukraine"``) would move: its utility terms by rung,
+        for one run or the mean over runs (:func:`sim.model.explain.explain_terms`)."""
+        from .explain import explain_terms
 
-        Returns a DataFrame indexed by rung with one column per weighted term of the utility
-        policy (mean over replications) plus ``total`` and the logit choice probability; only
-        for channels whose owner plays ``utility``.
-        """
-        import pandas as pd
-
-        from .choice import logit_probabilities
-        from .policies.utility import Utility
-
-        ly = self.layout
-        c = ly.channel_index[ref]
-        pol = next((p for p in self.policies if c in p.channels), None)
-        if not isinstance(pol, Utility):
-            raise ModelError(f"{ref}: explain() needs a channel played by the utility policy")
-        terms, allowed = pol.explain(self, ref)
-        K = int(ly.n_rungs[c])
-        terms = {k: np.broadcast_to(v, (K, self.R)) for k, v in terms.items()}
-        total = sum(terms.values())
-        prob = logit_probabilities(total, self.precision[:, ly.owner[c]], allowed)
-        df = pd.DataFrame(
-            {k: v.mean(axis=1) for k, v in terms.items()}, index=list(ly.channels[c].rung_ids)
-        )
-        df["total"] = total.mean(axis=1)
-        df["probability"] = prob.mean(axis=1)
-        df.index.name = "rung"
-        return df
+        return explain_terms(self, ref, run)
 
     # --- results ------------------------------------------------------------------------------
 

@@ -119,6 +119,16 @@ class Ladder(Block):
     felt_by: Literal["target", "adversaries"] = "target"
     """Who feels a rung's hostility ``e``: the channel's target (a response), or the target's
     adversaries (supply, tech, deploy: help to a partner is felt by the partner's enemies)."""
+    spillover: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Share of ``e`` that the partner's adversaries feel from help given to the partner
+    (``felt_by: adversaries``; default ``sim.model.layout.SPILLOVER`` = 0.5). Help is felt
+    in full only as direct combat: a contingent fighting on a front against the feeler."""
+    reaction: Literal["retaliate", "balance", "none"] | None = None
+    """What a utility actor's rung on this ladder answers (Richardson's reaction function):
+    ``retaliate`` the hostility it perceives from the channel's target (default for
+    ``felt_by: target``), ``balance`` the hostility it perceives from the recipient's
+    adversaries and the help others give them (default for ``felt_by: adversaries``), or
+    ``none``."""
 
     @model_validator(mode="before")
     @classmethod

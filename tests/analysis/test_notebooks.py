@@ -14,12 +14,13 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
-def test_the_four_notebooks_exist():
+def test_the_notebooks_exist():
     assert [p.name for p in NOTEBOOKS] == [
         "01_seoul_arms_ukraine.ipynb",
         "02_weapons_or_restraint.ipynb",
         "03_what_drives_the_risk.ipynb",
         "04_classic_models.ipynb",
+        "05_mechanisms.ipynb",
     ]
 
 

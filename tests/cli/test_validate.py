@@ -42,7 +42,7 @@ def test_summary_of_the_flagship(capsys: pytest.CaptureFixture[str]) -> None:
         "rus_dprk_2024: RUS, DPRK",
         "rok_missile_tech: ROK watches RUS.tech_dprk ≥ advanced_missile",
         "ukraine: RUS vs UKR",
-        "DPRK.deploy_russia → combat_troops",
+        "UKR.incursion_russia → combat_troops",
         "rok_weapons_vs_restraint: arms weapons, restraint",
         "every actor (7): precision",
     ):

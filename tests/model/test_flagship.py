@@ -29,8 +29,13 @@ def line(m: Wargame, rid: str) -> np.ndarray:
     return m.red.ever[:, [rl.id for rl in m.layout.red_lines].index(rid)]
 
 
-def test_dprk_troops_from_october_2024(model):
-    assert (channel(model, "DPRK.deploy_russia")[:, 4:] == 2).all()
+def test_dprk_troops_arrive_as_an_alliance_duty(model):
+    # no event sends them: Article 4, triggered by the Kursk incursion, makes the deployment a
+    # due obligation from October 2024 (step 4) and the DPRK honours it in most runs
+    troops = channel(model, "DPRK.deploy_russia") == 2
+    assert troops[:, 3].mean() < 0.05  # before the duty falls due: almost never
+    assert 0.3 < troops[:, 4].mean() < 0.9
+    assert troops[:, -1].mean() > 0.8
 
 
 def test_article_4_triggered_by_the_kursk_incursion(model):
@@ -42,10 +47,10 @@ def test_article_4_triggered_by_the_kursk_incursion(model):
 def test_seoul_mostly_stays_at_indirect_ammunition_through_2024(model):
     rok = channel(model, "ROK.arm_ukraine")
     through_2024 = (rok[:, :7] == 1).all(axis=1).mean()
-    assert 0.4 < through_2024 < 0.95
+    assert 0.5 < through_2024 < 0.95
     # it crosses Moscow's public red line (defensive weapons) in some runs, not most
     crossed = line(model, "rus_rok_weapons").mean()
-    assert 0.05 < crossed < 0.6
+    assert 0.01 < crossed < 0.6
     assert (rok[:, :3] >= 3).any(
         axis=1
     ).mean() < 0.01  # rarely in the first months: the threat is fresh

@@ -40,14 +40,13 @@ def test_unbounded_policy_does_leave_the_bounds(flagship):
 
 def test_events_bind_their_channels(flagship):
     m = run(flagship)
-    assert (history(m, "DPRK.deploy_russia")[:, 4:] == 2).all()  # combat troops from Oct 2024
     inc = history(m, "UKR.incursion_russia")
     assert (inc[:, 2:11] == 2).all() and (inc[:, 11:] == 0).all() and (inc[:, :2] == 0).all()
     assert (history(m, "USA.arm_ukraine")[:, 5:] == 5).all()
     ev = m.tables()["events"]
     scripted = ev[ev.kind == "scripted"]
-    assert sorted(scripted.step.unique()) == [2, 4, 5]
-    assert scripted.groupby("step").size().tolist() == [200, 200, 200]
+    assert sorted(scripted.step.unique()) == [2, 5]
+    assert scripted.groupby("step").size().tolist() == [200, 200]
 
 
 def test_bounds_override_events(flagship):

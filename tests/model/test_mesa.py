@@ -90,7 +90,10 @@ def test_runs_under_mesa_batch_run():
     rows = [r for r in results if r["AgentID"] == 1]
     assert {r["actors.ROK.weights.domestic"] for r in rows} == {0.2, 0.8}
     assert all(r["Step"] == 24 for r in rows)
-    assert all(np.isfinite(r["escalation"]) and r["territory"] > 0 for r in rows)
+    # seed 1 is a run in which Seoul enforces its red line on DPRK troops and the front stalls
+    # (0 km²); the other gains ground
+    assert all(np.isfinite(r["escalation"]) and r["territory"] >= 0 for r in rows)
+    assert any(r["territory"] > 0 for r in rows)
     # a batch_run model is an ordinary one-replication model with that seed
     direct = Wargame(
         str(FLAGSHIP), replications=1, rng=1, **{"actors.ROK.weights.domestic": 0.2}

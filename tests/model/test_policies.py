@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from model_helpers import CD_LADDER, build, scenario_file
 
@@ -133,3 +134,28 @@ def test_prisoners_dilemma_file_scores():
 
     o = simulate(scenario_file("prisoners_dilemma.yaml"), 1, 1)["outcomes"]
     assert (o["actor.A.payoff"][0], o["actor.B.payoff"][0]) == (9.0, 14.0)
+
+
+def test_explain_one_run_at_one_step_is_the_decision_the_model_took(flagship):
+    from sim.model import explain
+
+    step, run = 5, 3
+    ex = explain(flagship, "ROK.arm_ukraine", step=step, run=run, seed=11, replications=8)
+    df = ex.terms
+    terms = df.drop(columns=["total", "probability", "current"])
+    np.testing.assert_allclose(terms.sum(axis=1), df["total"])
+    assert {"reaction", "depletion", "alliance"} <= set(terms.columns)
+    # the rung the model took at that step is the one explain reports, and the policy gave it
+    # a positive probability (no event or bound touches Seoul's supply in the flagship)
+    m = Wargame(flagship, replications=8, rng=11).run()
+    taken = int(m.recorder.level[run, step, m.layout.channel_index["ROK.arm_ukraine"]])
+    assert ex.chosen == flagship.ladders["supply"].rung_ids[taken]
+    assert df["probability"].iloc[taken] > 0
+    assert df["current"].sum() == 1
+    assert ex.date == "2024-11"
+    assert {"RUS", "DPRK"} <= set(ex.perceived.index)
+    assert ex.perceived["belief_expansionist"].between(0, 1).all()
+    assert "rus_rok_weapons" in ex.red_lines.index
+    assert "most probable" in ex.render()
+    with pytest.raises(ModelError, match="step"):
+        explain(flagship, "ROK.arm_ukraine", step=0, seed=1)

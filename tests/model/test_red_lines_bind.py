@@ -53,8 +53,10 @@ def small(red_line: dict | None = None, horizon: int = 12, p: dict | None = None
         {
             "time": {"start": "2024-01", "step": "month", "horizon": horizon},
             "ladders": {
+                # no reaction term: the red line's mechanics alone move these actors
                 "supply": {
                     "felt_by": "adversaries",
+                    "reaction": "none",
                     "rungs": [
                         {"id": "none", "e": 0.0},
                         {"id": "low", "e": 2.0},
@@ -62,11 +64,14 @@ def small(red_line: dict | None = None, horizon: int = 12, p: dict | None = None
                         {"id": "high", "e": 6.0},
                     ],
                 },
-                "resp": [
-                    {"id": "calm", "e": 0.0},
-                    {"id": "warn", "e": 3.0},
-                    {"id": "strike", "e": 8.0},
-                ],
+                "resp": {
+                    "reaction": "none",
+                    "rungs": [
+                        {"id": "calm", "e": 0.0},
+                        {"id": "warn", "e": 3.0},
+                        {"id": "strike", "e": 8.0},
+                    ],
+                },
             },
             "defaults": {"observe": {"lag": 0, "detect": 1.0, "misread": 0.0, "attribution": 1.0}},
             "actors": {
@@ -165,6 +170,22 @@ def test_a_public_line_is_enforced_more_than_a_private_one():
     ]
     mean, low, high = paired(*(m.red.enforced[:, 0] > 0 for m in runs))
     assert low > 0, (mean, low, high)
+
+
+def test_a_credible_counter_line_deters_enforcement():
+    """A's own line on B's response: carrying out B's threat would cross it (Schelling)."""
+    sc = small()
+    data = sc.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data["red_lines"]["counter"] = {
+        "owner": "A",
+        "watch": {"channel": "B.hit", "at_least": "strike"},
+        "response": {"channel": "A.arm", "at_least": "high"},
+        "credibility": 0.5,
+    }
+    sc = build({k: v for k, v in data.items() if k not in ("wargame", "id", "title")})
+    hi, lo = forced(sc, "red_lines.counter.credibility", 0.9, 0.1)
+    mean, low, high = paired(hi.red.enforced[:, 0] > 0, lo.red.enforced[:, 0] > 0)
+    assert high < 0, (mean, low, high)
 
 
 def test_enforcement_frequency_follows_the_logit():

@@ -196,8 +196,8 @@ def test_event_sentences(flagship):
     text = ev["text"].astype(str)
     assert text.str.match(r"^\d{4}-\d{2} ").all()
     assert (
-        text == "2024-10 event: DPRK deploy→RUS set to combat_troops "
-        "(10–12k DPRK troops in Russia, Oct 2024 [S] (DW via byteseu.com/514334))"
+        text == "2024-11 event: USA supply→UKR set to advanced_strike "
+        "(17 Nov 2024: Washington clears ATACMS strikes inside Russia [S, widely reported])"
     ).sum() == 40
     crossing = text[ev.kind == "red_line_crossed"]
     assert crossing.str.contains(r" — (?:ROK|RUS) red line \w+ crossed$").all()
@@ -205,14 +205,16 @@ def test_event_sentences(flagship):
         text.str.contains(
             r"^2024-08 alliance rus_dprk_2024 triggered: UKR deploy→RUS seen by RUS"
         ).sum()
-        > 30
+        > 25  # seen at once with Russia's detection probability, 0.8–0.95
     )
     assert text.str.contains("front ukraine: RUS has gained 1,000 km²").any()
     arrived = (
-        r"^2024-10 DPRK deploy→RUS at combat_troops: \+0\.0(1[5-9]|2)\d* forces "
+        r"^20\d\d-\d\d DPRK deploy→RUS at combat_troops: \+0\.0(1[5-9]|2)\d* forces "
         r"on front ukraine \(RUS\)$"
     )
-    assert text.str.match(arrived).sum() == 40
+    # the troops arrive as an alliance duty, from Oct 2024 in most runs (once per run at most)
+    n = text.str.match(arrived).sum()
+    assert 20 <= n <= 40
     raised = text[ev.kind == "rung"]
     assert raised.str.match(r"^\d{4}-\d{2} [A-Z]+ (raises|lowers) \w+→[A-Z]+ to \w+$").all()
     # rows are ordered by run then step

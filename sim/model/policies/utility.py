@@ -4,49 +4,14 @@ For each channel c of actor i, every rung a is scored holding i's other channels
 current rungs (per-channel choice: the joint space of the flagship's actors is up to 10⁴ rung
 combinations, and per-channel scoring keeps the step linear in channels)::
 
-    EU(a) = Σ_k (w_k / w̄)·U_k(a)  +  U_game(a)  −  U_risk(a)/τ  −  c_sw·(1 − δ)·|a − a_now|
+    EU(a) = Σ_terms U_term(a)        (switch, reversal, security, reaction, depletion, risk,
+                                      economy, war, alliance, domestic, reputation, game)
     P(a)  ∝ exp(λ·EU(a))     over the rungs within ``max_step`` of a_now
 
-Normalisation per actor: each term U_k is of order one across a ladder, and the weights are
-divided by their mean w̄ over the six terms, so scaling all of an actor's weights changes
-nothing and λ is measured against one utility scale for every actor. Risk, switch cost and game
-payoffs are in the same units, outside the weighting. The terms:
-
-- ``U_sec = −Σ_j θ_ij·ĥ_ji(a)/10 − Ψ·max(0, 1 − S_pred(a)/S_req)²`` over the actors j that feel
-  c (θ = 1 for i's adversaries, ``THREAT_OTHER`` for others); ĥ is the Jervis mixture of
-  :mod:`~sim.model.jervis` (spiral vs deterrence, weighted by i's belief that j is
-  expansionist) of the hostility i would show j after the move (the max over i's channels felt
-  by j, indirect ones weighted by j's attribution probability); ``S_pred`` is the stock c draws
-  on after ``LOOKAHEAD`` steps of production and of the shipments rung a asks for (Seoul's
-  depletion dilemma).
-- ``U_all = −ρ̂·σ(A0 + A1·(request − a)) − ENTRAP·Σ_j (ĥ_j(a) − h̄_j)/10 + Σ_duties ρ·[a ≥ rung]``:
-  Snyder's alliance security dilemma — abandonment risk falls as i meets its patron's request
-  (weighted by i's belief ρ̂ in the alliance's reliability), entrapment grows with the predicted
-  hostility of those who feel c (for clients of an alliance with a patron), and a due soft-mode
-  obligation pays its reliability ρ for rungs that meet it.
-- ``U_war = s·η·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield balance
-  from the shells rung a ships (f = share of its fire need it met last step plus the extra
-  usable rounds, clipped to [0.001, 1]; s = −1 if i is the recipient's adversary).
-- ``U_eco = ECO_REV·flow(a)/max flow − ECO_SANCTION·Σ_j σ((ĥ_j(a) − 8)/0.5)``: export revenue
-  minus the chance that those who feel c reach sanctions (e = 8, CAMEO 163).
-- ``U_dom = DOM_SCALE·(rally·[provoked]·[a > a_now] − arms_penalty·opposed·[a > initial])``:
-  the predicted change of approval (§7), the arming penalty only on arming channels and only if
-  no other arming channel of i is already beyond its initial rung.
-- ``U_rep = Σ κ·d·[a ≥ response rung]`` over i's own red lines perceived crossed and awaiting
-  enforcement whose committed response is on c (Schelling; d = 1 public, ½ ambiguous, ⅕
-  private).
-- ``U_risk = Σ cred·d·max_resp max(0, e_resp − e_seen)/10·[a crosses] + WAR_LOSS·Σ_j
-  σ((max(ĥ_j(a), e_j(a)) − 9.5)/0.5)``: for the red lines of others whose condition watches c,
-  perceived credibility × declaredness × the hostility of the most hostile committed response
-  still to come (a threat already carried out — the response channel seen at e_seen — is
-  spent), at the rungs a at which the condition would hold (c's parts at a — a rung reached,
-  or a flow above its amount — the other parts as they now stand); plus the chance that the
-  dyad (either side) passes the war threshold.
-- ``U_game = payoff(a, b̂)/max|payoff|`` when c is in a game, b̂ the opponent's last rung seen.
-- δ: the side-clause discount of an alliance of which i and c's target are members, on the
-  ``tech`` ladder.
-
-Arrays are (K, R), rungs first (see :mod:`~sim.model.choice`).
+The terms, one function each, are in :mod:`~sim.model.policies.utility_terms`; this module
+holds the policy: what each channel's terms need to know of the scenario (computed once), the
+per-step quantities they share, and the choice. Arrays are (K, R), rungs first (see
+:mod:`~sim.model.choice`).
 """
 
 from __future__ import annotations
@@ -56,37 +21,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .. import jervis
 from ..choice import quantal_choice
+from . import reaction
 from .base import Policy
 from .registry import register
-
-LOOKAHEAD = 6
-"""Steps ahead over which a supplier projects its stock (depletion term)."""
-PSI = 4.0
-"""Ψ: weight of the squared readiness shortfall in U_sec."""
-ABANDON_A0 = -2.0
-"""A0: abandonment log-odds when the client exactly meets the patron's request."""
-ABANDON_A1 = 1.5
-"""A1: abandonment log-odds added per rung the client falls short of the request."""
-ENTRAP = 1.0
-"""Weight of the adversaries' predicted hostility increase in U_all (entrapment)."""
-WAR_E, WAR_S, WAR_LOSS = 9.5, 0.5, 1.0
-"""War threshold on the escalation scale, its softness, and the loss a war costs."""
-SANCTION_E, SANCTION_S = 8.0, 0.5
-"""Hostility at which sanctions are imposed (CAMEO 163), and its softness."""
-ECO_REV, ECO_SANCTION = 0.5, 0.5
-"""Revenue of shipping at the top flow rung; cost of sanctions."""
-DOM_SCALE = 20.0
-"""Utility per unit of approval (5 points of approval ≈ one unit of utility)."""
-REP_KAPPA = 0.5
-"""κ: reputation at stake in enforcing a public red line (d = 1)."""
-DEFAULT_RESPONSE_E = 5.0
-"""Hostility feared from a red line that names no committed response."""
-TAU_MIN = 0.05
-"""Floor on risk tolerance τ (U_risk is divided by it)."""
-THREAT_OTHER = 0.3
-"""θ: weight in U_sec of the hostility of an actor that is not i's adversary (adversaries: 1)."""
+from .utility_terms import TAU_MIN, TERMS, THREAT_OTHER, Context
 
 
 @dataclass
@@ -98,8 +37,11 @@ class _Chan:
     K: int
     max_step: float
     initial: float
-    feelers: list[tuple[int, np.ndarray, bool, list[bool], float]] = field(default_factory=list)
+    feelers: list[tuple[Any, ...]] = field(default_factory=list)
     links: list[tuple[int, int, int, int, float]] = field(default_factory=list)
+    react: reaction.Sources | None = None
+    rest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    """(e₀, s₀ threat, s₀ help): the reaction's rest point, from the initial state."""
     pressure: list[int] = field(default_factory=list)
     client: bool = False
     duties: list[tuple[int, int, int]] = field(default_factory=list)
@@ -147,11 +89,16 @@ class Utility(Policy):
                 (
                     int(j),
                     np.array(others, dtype=np.intp),
-                    bool(ly.indirect[c]),
+                    float(ly.felt_weight[c, j]),
+                    ly.felt_weight[others, j],
                     [bool(ly.indirect[k]) for k in others],
                     theta,
+                    bool(ly.indirect[c]),
+                    float(ly.war_e[i, j]),
                 )
             )
+        if not spec.continuous:
+            ch.react = reaction.sources(ly, c)
         for k, link in enumerate(ly.links):
             if link.channel != c:
                 continue
@@ -203,7 +150,10 @@ class Utility(Policy):
     def pairs(self):
         games = [(ch.owner, opp) for ch in self.info for (_, opp, _) in ch.games]
         threats = [(ch.owner, rc) for ch in self.info for r in ch.their_lines for rc, _ in r[2]]
-        return games + threats
+        reacts = [
+            p for ch in self.info if ch.react for p in reaction.pairs(self.layout, ch.c, ch.react)
+        ]
+        return games + threats + reacts
 
     def decide(self, model, u):
         out = np.empty((model.R, len(self.channels)))
@@ -225,14 +175,14 @@ class Utility(Policy):
         k = list(self.channels).index(c)
         return self.utilities(model, self.info[k], self._shared(model), explain=True)
 
-    def _seen_e(self, model, i: int, c: int) -> np.ndarray:
+    def seen_e(self, model, i: int, c: int) -> np.ndarray:
         """(R,) hostility of channel c's level as actor i sees it (true level if i owns c)."""
         p = model.perception.index.get((i, c))
         if p is None:
             return model.e_now[:, c]
         return model.rung_e.of(model.perception.level[:, p : p + 1], np.array([c]))[:, 0]
 
-    def _amounts(self, model, k: int) -> np.ndarray:
+    def amounts(self, model, k: int) -> np.ndarray:
         """(k_max, R) rounds link k ships at each rung (fixed for a run; cached)."""
         if self._amounts_t is None:
             self._amounts_t = np.ascontiguousarray(np.moveaxis(model.world.amounts, 0, -1))
@@ -263,145 +213,23 @@ class Utility(Policy):
 
         Rungs come first so that reductions over rungs run along contiguous rows (numpy
         reduces a short trailing axis slowly); per-replication vectors (R,) broadcast as is.
-        With ``explain``, the weighted terms (name → (K, R)) instead of their sum.
+        With ``explain``, the terms (name → (K, R)) instead of their sum.
 
         Returns:
             ``(eu, allowed)``: (K, R) utilities and the (K, R) mask of rungs within
             ``max_step`` of the current one (None when every rung is allowed).
         """
-        ly = self.layout
-        R, K, i, c = model.R, ch.K, ch.owner, ch.c
-        a_now = model.level[:, c]
-        cand = np.arange(K, dtype=float)[:, None]
-        dist = np.abs(cand - a_now)
-        allowed = dist <= ch.max_step if np.isfinite(ch.max_step) else None
-        w = shared["w"][i]  # (6, R) weights over their mean
+        x = Context(model, self, ch, shared)
+        allowed = x.dist <= ch.max_step if np.isfinite(ch.max_step) else None
+        eu = np.zeros((ch.K, model.R))
         terms: dict[str, np.ndarray] = {}
-
-        disc = np.zeros(R)
-        for al in ch.discount:
-            disc = np.maximum(disc, model.allies.discount[:, al])
-        eu = dist * -(model.switch_cost[:, i] * (1.0 - disc))
-        if explain:
-            terms["switch"] = eu.copy()
-
-        def add(name: str, value: np.ndarray) -> None:
-            nonlocal eu
+        for name, term in TERMS:
+            value = term(x)
+            if value is None:
+                continue
             eu += value
             if explain:
-                terms[name] = terms.get(name, 0.0) + np.broadcast_to(value, (K, R))
-
-        tau = shared["tau"][:, i]
-        w_eco = w[3]
-        use_eco = bool(np.any(w_eco))
-        sec = war_risk = sanction = entrap = None
-        e_now = model.e_now
-        e_rungs = model.rung_e.rungs(c).T  # (K, 1), or (K, R) when a rung's e is uncertain
-        for j, others, indirect, others_indirect, theta in ch.feelers:
-            att = model.attribution[:, j]
-            if others.size:
-                e_o = e_now[:, others]
-                if any(others_indirect):
-                    e_o = e_o * np.stack(
-                        [att if x else np.ones(R) for x in others_indirect], axis=1
-                    )
-                other = e_o.max(axis=1) if others.size > 1 else e_o[:, 0]
-            else:
-                other = np.zeros(R)
-            wc = att if indirect else 1.0
-            e_new = np.maximum(other, wc * e_rungs)
-            e_cur = np.maximum(other, wc * e_now[:, c])
-            hbar = model.hostility[:, i, j]
-            hh = jervis.predict(hbar, e_new, e_cur, model.belief[:, i, j])
-            sec = theta * hh if sec is None else sec + theta * hh
-            # the dyad escalates past the war threshold when either side's hostility does
-            x = _sigmoid((np.maximum(hh, e_new) - WAR_E) / WAR_S)
-            war_risk = x if war_risk is None else war_risk + x
-            if use_eco:
-                x = _sigmoid((hh - SANCTION_E) / SANCTION_S)
-                sanction = x if sanction is None else sanction + x
-            if ch.client:
-                entrap = hh - hbar if entrap is None else entrap + (hh - hbar)
-        if sec is not None:
-            add("security", sec * (-w[0] / 10.0))
-            add("risk", war_risk * (-WAR_LOSS / tau))
-
-        world = model.world
-        for k, cat, f, side, sign in ch.links:
-            amounts = self._amounts(model, k)[:K]
-            cur = amounts[a_now.astype(np.intp), np.arange(R)]
-            req = world.requirement[:, i, cat]
-            if (req > 0).any():
-                prod = world.production[:, i, cat]
-                mine = (ly.link_src == i) & (ly.link_cat == cat)
-                other_out = shared["requested"][:, mine].sum(axis=1) - cur
-                s_pred = (
-                    world.stock[:, i, cat] + LOOKAHEAD * (prod - other_out)
-                ) - LOOKAHEAD * amounts
-                with np.errstate(over="ignore"):  # a tiny requirement: no shortfall
-                    short = np.maximum(0.0, 1.0 - s_pred / np.where(req > 0, req, 1.0))
-                add("security", (short * short) * (-PSI * w[0] * (req > 0)))
-            if use_eco:
-                top = amounts.max(axis=0)
-                add("economy", amounts * (ECO_REV * w_eco / np.where(top > 0, top, 1.0)))
-            if f >= 0 and np.any(w[2]):
-                need = world.fire_need[:, f, side] * ly.days
-                has_need = need > 0
-                f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
-                scale = (1.0 - world.dud[:, k]) / np.where(has_need, need, 1.0)
-                with np.errstate(over="ignore"):  # a tiny need: any shipment covers it
-                    frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
-                eta = np.broadcast_to(
-                    np.asarray(world.front_params[f].fire_elasticity, float), (R,)
-                )
-                add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
-        if sanction is not None:
-            add("economy", sanction * (-ECO_SANCTION * w_eco))
-
-        for al in ch.pressure:
-            abandon = _sigmoid(ABANDON_A0 + ABANDON_A1 * (shared["request"][:, al] - cand))
-            add("alliance", abandon * (-w[1] * shared["rel_belief"][:, al]))
-        if entrap is not None:
-            add("alliance", entrap * (-ENTRAP * w[1] / 10.0))
-        for o, al, rung in ch.duties:
-            bonus = shared["soft"][:, o] * shared["reliability"][:, al] * w[1]
-            add("alliance", (cand >= rung) * bonus)
-
-        ap = world.approval_params
-        if np.any(w[4]):
-            rally = ap.rally[:, i] * model.provoked[:, i] * w[4] * DOM_SCALE
-            add("domestic", (cand > a_now) * rally)
-            if ch.arming:
-                beyond = shared["beyond"]
-                free = ~beyond[:, ch.other_arming].any(axis=1) if ch.other_arming else True
-                pen = ap.arms_penalty[:, i] * ap.opposed_share[:, i] * free * w[4] * DOM_SCALE
-                add("domestic", (cand > ch.initial) * -pen)
-
-        for line, d, rung in ch.own_lines:
-            add("reputation", (cand >= rung) * (REP_KAPPA * d * shared["pending"][:, line] * w[5]))
-        for line, d, responses in ch.their_lines:
-            # a threat already carried out is spent: only the hostility still to come counts;
-            # of several committed responses, the most hostile still to come
-            at_stake = np.zeros(R) if responses else DEFAULT_RESPONSE_E
-            for resp, resp_rung in responses:
-                e_resp = model.rung_e.of(np.full((R, 1), resp_rung), np.array([resp]))[:, 0]
-                spent = self._seen_e(model, i, resp)
-                at_stake = np.maximum(at_stake, e_resp - spent)
-            cost = shared["cred"][:, line] * d * at_stake / 10.0 / tau
-            # the line's parts on c at each rung, its other parts as they stand
-            crosses = model.red.would_cross(line, c, model.red.leaf_at(line, c, K))
-            add("risk", crosses * -cost)
-
-        for table, opp, owner in ch.games:
-            p = model.perception.index[(owner, opp)]
-            b = np.clip(model.perception.level[:, p], 0, table.shape[1] - 1).astype(np.intp)
-            add("game", table[:, b])
-
+                terms[name] = np.broadcast_to(value, eu.shape)
         if explain:
             return terms, allowed
         return eu, allowed
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Logistic function (as :func:`sim.model.politics.sigmoid`, tanh form: no overflow)."""
-    return 0.5 + 0.5 * np.tanh(0.5 * x)
