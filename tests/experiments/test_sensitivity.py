@@ -123,7 +123,7 @@ def test_the_points_of_a_group_share_their_random_numbers(method):
     # noise at every point it would not be.
     params = ["actors.C.precision", "actors.B.risk_tolerance"]
     # 16 Morris trajectories (one run per point): with 8, seed 4 happens to draw none in which
-    # B's tolerance changes its choices once red lines bind (an owner enforcing pins the dyad)
+    # B's tolerance changes the dyad's peak once red lines bind (seeds 5 and 6 do)
     samples = 16
     res = sim.sensitivity(str(SMALL), method, samples, ["escalation.A-B.max"], params, seed=4)
     idx = res.indices.set_index("factor")
