@@ -380,7 +380,7 @@ class RedLines:
         opened = new_p & ~self.pending & self.has_response
         met = self.responses_met(levels)
         decide = opened & ~met
-        go = decide & (u < self.enforce_probability(levels))
+        go = decide & (u < self.enforce_probability(levels)) if decide.any() else decide
         declined = decide & ~go
         self.decisions += decide
         self.deadline = np.where(go, step + self.window, self.deadline)
