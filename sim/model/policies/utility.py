@@ -27,8 +27,12 @@ payoffs are in the same units, outside the weighting. The terms:
 - ``U_war = s·η·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield balance
   from the shells rung a ships (f = share of its fire need it met last step plus the extra
   usable rounds, clipped to [0.001, 1]; s = −1 if i is the recipient's adversary).
-- ``U_eco = ECO_REV·flow(a)/max flow − ECO_SANCTION·Σ_j σ((ĥ_j(a) − 8)/0.5)``: export revenue
-  minus the chance that those who feel c reach sanctions (e = 8, CAMEO 163).
+- ``U_eco = ECO_REV·flow(a)/max flow − ECO_UNIT·(c_S(a) + Σ_j max_d Σ_k Δc_T,dk·σ((ĥ_j(a) −
+  e_dk)/0.5))``: export revenue minus the economy cost the move draws on i, in economy index
+  per year (:mod:`~sim.model.economy`): its own sanctions (the sender cost c_S of rung a on c)
+  and the sanctions predicted from those who feel c — for each channel d of j aimed at i whose
+  rungs carry a target cost c_T, the expected cost at j's predicted hostility, each rung's
+  increment Δc_T,dk = c_T,dk − c_T,d(k−1) counted with the chance that ĥ_j passes its e_dk.
 - ``U_dom = DOM_SCALE·(rally·[provoked]·[a > a_now] − arms_penalty·opposed·[a > initial])``:
   the predicted change of approval (§7), the arming penalty only on arming channels and only if
   no other arming channel of i is already beyond its initial rung.
@@ -56,6 +60,7 @@ import numpy as np
 
 from .. import jervis
 from ..choice import quantal_choice
+from ..economy import costly_channels, expected_cost
 from .base import Policy
 from .registry import register
 
@@ -71,10 +76,13 @@ ENTRAP = 1.0
 """Weight of the adversaries' predicted hostility increase in U_all (entrapment)."""
 WAR_E, WAR_S, WAR_LOSS = 9.5, 0.5, 1.0
 """War threshold on the escalation scale, its softness, and the loss a war costs."""
-SANCTION_E, SANCTION_S = 8.0, 0.5
-"""Hostility at which sanctions are imposed (CAMEO 163), and its softness."""
-ECO_REV, ECO_SANCTION = 0.5, 0.5
-"""Revenue of shipping at the top flow rung; cost of sanctions."""
+SANCTION_S = 0.5
+"""Softness of the predicted hostility at which another's costly rung is reached."""
+ECO_REV = 0.5
+"""Revenue of shipping at the top flow rung."""
+ECO_UNIT = 25.0
+"""Utility per unit of economy index lost per year (the standard sanctions rung, 0.02 a year
+for its target, then costs its target 0.5 when certain)."""
 DOM_SCALE = 20.0
 """Utility per unit of approval (5 points of approval ≈ one unit of utility)."""
 REP_KAPPA = 0.5
@@ -107,6 +115,9 @@ class _Chan:
     discount: list[int] = field(default_factory=list)
     arming: bool = False
     other_arming: list[int] = field(default_factory=list)
+    sanctions: dict[int, list[int]] = field(default_factory=dict)
+    """j → channels of j aimed at the owner with rungs that cost their target (economy)."""
+    own_cost: bool = False
 
 
 @register
@@ -189,6 +200,12 @@ class Utility(Policy):
                 table = g.payoff[:, :, pos] if pos == 0 else g.payoff[:, :, pos].T
                 scale = max(np.abs(g.payoff).max(), 1e-12)
                 ch.games.append((table / scale, opp, i))
+        costly = costly_channels(ly)
+        for j, _, _, _, _ in ch.feelers:
+            ds = [d for d in ly.channels_of[j] if ly.channels[d].target == i and d in costly]
+            if ds:
+                ch.sanctions[j] = ds
+        ch.own_cost = c in costly
         ch.arming = spec.felt_by_adversaries and not ly.adversary[i, spec.target]
         ch.other_arming = [
             k
@@ -316,8 +333,8 @@ class Utility(Policy):
             # the dyad escalates past the war threshold when either side's hostility does
             x = _sigmoid((np.maximum(hh, e_new) - WAR_E) / WAR_S)
             war_risk = x if war_risk is None else war_risk + x
-            if use_eco:
-                x = _sigmoid((hh - SANCTION_E) / SANCTION_S)
+            if use_eco and j in ch.sanctions:
+                x = expected_cost(model, ch.sanctions[j], hh, SANCTION_S)
                 sanction = x if sanction is None else sanction + x
             if ch.client:
                 entrap = hh - hbar if entrap is None else entrap + (hh - hbar)
@@ -355,7 +372,10 @@ class Utility(Policy):
                 )
                 add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
         if sanction is not None:
-            add("economy", sanction * (-ECO_SANCTION * w_eco))
+            add("economy", sanction * (-ECO_UNIT * w_eco))
+        if use_eco and ch.own_cost:
+            own = np.ascontiguousarray(world.economy.sender_rate[:, c, :K].T)  # (K, R)
+            add("economy", own * (-ECO_UNIT * w_eco))
 
         for al in ch.pressure:
             abandon = _sigmoid(ABANDON_A0 + ABANDON_A1 * (shared["request"][:, al] - cand))
