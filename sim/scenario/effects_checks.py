@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from .distributions import is_distribution
-
 from .validation import did_you_mean, listing
 
 PROBABILITY = (0.0, 1.0)

@@ -24,9 +24,10 @@ payoffs are in the same units, outside the weighting. The terms:
   (weighted by i's belief ρ̂ in the alliance's reliability), entrapment grows with the predicted
   hostility of those who feel c (for clients of an alliance with a patron), and a due soft-mode
   obligation pays its reliability ρ for rungs that meet it.
-- ``U_war = s·η·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield balance
-  from the shells rung a ships (f = share of its fire need it met last step plus the extra
-  usable rounds, clipped to [0.001, 1]; s = −1 if i is the recipient's adversary).
+- ``U_war = s·η·share·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield
+  balance from the rounds rung a ships (f = share of the need of that stock category it met
+  last step plus the extra usable rounds, clipped to [0.001, 1]; share = the category's weight
+  in the side's fire, 1 for a one-stock side; s = −1 if i is the recipient's adversary).
 - ``U_eco = ECO_REV·flow(a)/max flow − ECO_UNIT·(c_S(a) + Σ_j max_d Σ_k Δc_T,dk·σ((ĥ_j(a) −
   e_dk)/0.5))``: export revenue minus the economy cost the move draws on i, in economy index
   per year (:mod:`~sim.model.economy`): its own sanctions (the sender cost c_S of rung a on c)
@@ -164,13 +165,13 @@ class Utility(Policy):
         for k, link in enumerate(ly.links):
             if link.channel != c:
                 continue
-            front, side = -1, -1
+            front, side, fire = -1, -1, 0
             for f in ly.fronts:
                 for sd in (0, 1):
-                    if f.sides[sd] == link.dst and f.stock_cat[sd] == link.cat:
-                        front, side = f.index, sd
+                    if f.sides[sd] == link.dst and link.cat in f.fires[sd]:
+                        front, side, fire = f.index, sd, f.fires[sd].index(link.cat)
             sign = -1.0 if ly.adversary[i, link.dst] else 1.0
-            ch.links.append((k, link.cat, front, side, sign))
+            ch.links.append((k, link.cat, front, side, sign, fire))
         for al in ly.alliances:
             if al.pressure_channel == c:
                 ch.pressure.append(al.index)
@@ -343,7 +344,7 @@ class Utility(Policy):
             add("risk", war_risk * (-WAR_LOSS / tau))
 
         world = model.world
-        for k, cat, f, side, sign in ch.links:
+        for k, cat, f, side, sign, m in ch.links:
             amounts = self._amounts(model, k)[:K]
             cur = amounts[a_now.astype(np.intp), np.arange(R)]
             req = world.requirement[:, i, cat]
@@ -361,15 +362,17 @@ class Utility(Policy):
                 top = amounts.max(axis=0)
                 add("economy", amounts * (ECO_REV * w_eco / np.where(top > 0, top, 1.0)))
             if f >= 0 and np.any(w[2]):
-                need = world.fire_need[:, f, side] * ly.days
+                # the category shipped: its own need and shortfall, weighted by its share
+                need = world.need_cat[:, f, side, m] * ly.days
                 has_need = need > 0
-                f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
+                f_now = np.clip(1.0 - world.shortfall_cat[:, f, side, m], 1e-3, 1.0)
                 scale = (1.0 - world.dud[:, k]) / np.where(has_need, need, 1.0)
                 with np.errstate(over="ignore"):  # a tiny need: any shipment covers it
                     frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
                 eta = np.broadcast_to(
                     np.asarray(world.front_params[f].fire_elasticity, float), (R,)
                 )
+                eta = eta * world.share_cat[:, f, side, m]
                 add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
         if sanction is not None:
             add("economy", sanction * (-ECO_UNIT * w_eco))
