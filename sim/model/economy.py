@@ -68,37 +68,54 @@ class Economy:
             for t in (self.target_rate, self.sender_rate):
                 t[:, c.index, n:] = t[:, c.index, n - 1 : n]
         self.active = bool(self.target_rate.any() or self.sender_rate.any())
+        costly = self.target_rate.any(axis=(0, 2)) | self.sender_rate.any(axis=(0, 2))
+        self.costly = np.nonzero(costly)[0]
+        """Channels with a rung that costs anyone anything."""
+        self._target_c = np.ascontiguousarray(self.target_rate[:, self.costly])
+        self._sender_c = np.ascontiguousarray(self.sender_rate[:, self.costly])
+        n = len(self.costly)
+        self._to_target = np.zeros((n, ly.A))
+        self._to_target[np.arange(n), ly.target[self.costly]] = 1.0
+        self._to_owner = np.zeros((n, ly.A))
+        self._to_owner[np.arange(n), ly.owner[self.costly]] = 1.0
+        self.sender_by_rung = {
+            int(c): np.ascontiguousarray(self.sender_rate[:, c, : len(ly.channels[c].rung_ids)].T)
+            for c in self.costly
+        }
+        """Channel → (K, R) its owner's cost per year at each rung (the utility reads it)."""
+        self.increments: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        """Channel → (rungs whose target cost differs from the rung below, (R, n) increments)."""
+        for c in self.costly:
+            K = len(ly.channels[c].rung_ids)
+            inc = np.diff(self.target_rate[:, c, :K], axis=1, prepend=0.0)
+            ks = np.nonzero(inc.any(axis=0))[0]
+            self.increments[int(c)] = (ks, np.ascontiguousarray(inc[:, ks]))
         self.recovery = np.zeros((R, ly.A))
         for i, aid in enumerate(ly.actors):
             value = sc.actors[aid].economy.recovery
             self.recovery[:, i] = np.clip(
                 params.get(f"actors.{aid}.economy.recovery", value), 0.0, 1.0
             )
+        self._heal = 1.0 - (1.0 - self.recovery) ** self.years
         self.index = np.ones((R, ly.A))
         self.lost = np.zeros((R, ly.A))
         """(R, A) index lost to sanctions at the last step."""
 
-    def rates(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(R, C) target and sender cost per year of every channel at ``levels``."""
-        ly = self.layout
-        rung = np.clip(levels, 0, ly.k_max - 1).astype(np.intp)[:, :, None]
-        target = np.take_along_axis(self.target_rate, rung, axis=2)[:, :, 0]
-        sender = np.take_along_axis(self.sender_rate, rung, axis=2)[:, :, 0]
+    def _costs(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(R, n) target and sender cost per year of the costly channels at ``levels``."""
+        c = self.costly
+        rung = np.clip(levels[:, c], 0, self.layout.k_max - 1).astype(np.intp)[:, :, None]
+        target = np.take_along_axis(self._target_c, rung, axis=2)[:, :, 0]
+        sender = np.take_along_axis(self._sender_c, rung, axis=2)[:, :, 0]
         return target, sender
 
     def step(self, levels: np.ndarray) -> None:
         """Move the index by one step: recovery toward 1, less this step's sanction costs."""
-        ly = self.layout
         lost = np.zeros_like(self.index)
-        if self.active:
-            target, sender = self.rates(levels)
-            target = np.where(ly.continuous, 0.0, target)
-            sender = np.where(ly.continuous, 0.0, sender)
-            np.add.at(lost.T, ly.target, target.T)
-            np.add.at(lost.T, ly.owner, sender.T)
-            lost *= self.years
-        heal = 1.0 - (1.0 - self.recovery) ** self.years
-        self.index = np.maximum(self.index + heal * (1.0 - self.index) - lost, 0.0)
+        if self.active:  # continuous channels have no rungs, hence no costs
+            target, sender = self._costs(levels)
+            lost = (target @ self._to_target + sender @ self._to_owner) * self.years
+        self.index = np.maximum(self.index + self._heal * (1.0 - self.index) - lost, 0.0)
         self.lost = lost
 
 
@@ -120,17 +137,13 @@ def expected_cost(model: Any, chans: list[int], h: np.ndarray, softness: float) 
     passes the rung's e (a logistic step of width ``softness``); over several channels, the
     largest. Used by the utility policy's economy term.
     """
-    out = np.zeros_like(h)
-    target = model.world.economy.target_rate
+    out = None
+    increments = model.world.economy.increments
     for d in chans:
+        ks, inc = increments[d]
         e_d = model.rung_e.rungs(d)  # (1, K_d) or (R, K_d)
-        cost = target[:, d, : e_d.shape[1]]  # (R, K_d)
-        prev = np.zeros(cost.shape[0])
-        x = np.zeros_like(h)
-        for k in range(e_d.shape[1]):
-            step = cost[:, k] - prev
-            prev = cost[:, k]
-            if np.any(step):
-                x += step * (0.5 + 0.5 * np.tanh(0.5 * (h - e_d[:, k]) / softness))
-        out = np.maximum(out, x)
-    return out
+        x = 0.0
+        for n, k in enumerate(ks):
+            x = x + inc[:, n] * (0.5 + 0.5 * np.tanh((0.5 / softness) * (h - e_d[:, k])))
+        out = x if out is None else np.maximum(out, x)
+    return np.broadcast_to(0.0 if out is None else out, h.shape)

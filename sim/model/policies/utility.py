@@ -377,7 +377,7 @@ class Utility(Policy):
         if sanction is not None:
             add("economy", sanction * (-ECO_UNIT * w_eco))
         if use_eco and ch.own_cost:
-            own = np.ascontiguousarray(world.economy.sender_rate[:, c, :K].T)  # (K, R)
+            own = world.economy.sender_by_rung[c]  # (K, R)
             add("economy", own * (-ECO_UNIT * w_eco))
 
         for al in ch.pressure:
