@@ -140,6 +140,8 @@ def expected_cost(model: Any, chans: list[int], h: np.ndarray, softness: float) 
     out = None
     increments = model.world.economy.increments
     for d in chans:
+        if d not in increments:  # its declared costs are all 0 in this model
+            continue
         ks, inc = increments[d]
         e_d = model.rung_e.rungs(d)  # (1, K_d) or (R, K_d)
         x = 0.0

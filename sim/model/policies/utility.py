@@ -376,8 +376,8 @@ class Utility(Policy):
                 add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
         if sanction is not None:
             add("economy", sanction * (-ECO_UNIT * w_eco))
-        if use_eco and ch.own_cost:
-            own = world.economy.sender_by_rung[c]  # (K, R)
+        own = world.economy.sender_by_rung.get(c) if use_eco and ch.own_cost else None
+        if own is not None:  # (K, R) own sanctions' cost per year
             add("economy", own * (-ECO_UNIT * w_eco))
 
         for al in ch.pressure:
