@@ -286,7 +286,7 @@ def advance(
 
         F_s = min(F_req, available_remaining / remaining_days)       (rounds/day)
         q_s = (F_s / F_req) ** η          (q = 1 where F_req = 0: no ammunition constraint)
-                                          (several categories c: q_s = Π_c q_c^{s_c})
+                                          (several categories c: q_s = Σ_c s_c·q_c)
         dN_0/dτ = −k_1·q_1·N_1 + m_0,  dN_1/dτ = −k_0·q_0·N_0 + m_1    (exact, N ≥ 0)
 
     so a side short of ammunition spreads what it has evenly over the step and never fires more
@@ -307,8 +307,8 @@ def advance(
         days: length of the step in days (> 0).
         substeps: number of equal sub-steps (≥ 1; e.g. ``round(days)`` for daily sub-steps).
         balance_cap: bound on |z| (see :func:`balance`).
-        fire_share: s, (R, 2, M), with a (R, 2, M) ``fire_need``: each category's weight in
-            the side's effectiveness, summing to 1 over a side's categories (None: all 1).
+        fire_share: s, (R, 2, M), with a (R, 2, M) ``fire_need``: each category's share of the
+            side's effectiveness, summing to 1 over a side's categories (None: equal shares).
 
     Returns:
         A :class:`FrontStepResult`; its ``.state`` feeds the next call.
@@ -330,17 +330,20 @@ def advance(
     fshape = need_in.shape if per_category else (*shape, 1)
     need = np.maximum(np.broadcast_to(need_in.reshape(fshape), fshape), 0.0)
     eta = np.broadcast_to(np.asarray(params.fire_elasticity, float), (r,))[:, None, None]
-    if per_category and fire_share is not None:
-        eta = eta * np.broadcast_to(np.asarray(fire_share, float), fshape)
+    share = None
+    if per_category and fshape[2] > 1:
+        share = np.ones(fshape) / fshape[2] if fire_share is None else fire_share
+        share = np.broadcast_to(np.asarray(share, float), fshape)
     kappa = np.broadcast_to(np.asarray(params.per_unit, float), (r,))
     theta = np.broadcast_to(np.asarray(params.threshold, float), (r,))
     available = np.maximum(
         np.broadcast_to(np.asarray(fire_available, float).reshape(fshape), fshape), 0.0
     )
 
-    # q_side = Π_c q_c^{s_c}, q_c = (F_c/F_req,c)^η: a Cobb–Douglas in the categories' fire
-    # ratios, so each category's shortfall cuts the side's fire in proportion to its share;
-    # with one category (s = 1) it is the single-stock q exactly.
+    # q_side = Σ_c s_c·q_c, q_c = (F_c/F_req,c)^η: the heterogeneous Lanchester form (the
+    # casualties a side inflicts are the sum over its weapon systems; Taylor 1983), s_c the
+    # share of the side's full-fire effect that category c delivers; with one category it is
+    # the single-stock q exactly.
     constrained = need > 0.0
     remaining = available.copy()
     used = np.zeros(fshape)
@@ -354,7 +357,7 @@ def advance(
         used = used + spend
         ratio = np.divide(rate, need, out=np.ones(fshape), where=constrained)
         q = np.where(constrained, np.power(np.clip(ratio, 0.0, 1.0), eta), 1.0)
-        q = q[:, :, 0] if fshape[2] == 1 else q.prod(axis=2)
+        q = q[:, :, 0] if share is None else (share * q).sum(axis=2)
         q_sum += q
         n = _substep(n, k * q, m, np.full(r, dt))
     q_mean = q_sum / substeps

@@ -247,3 +247,25 @@ def test_one_entry_in_fires_equals_the_single_stock_form():
     b = Wargame(single, replications=50, rng=3).run()
     np.testing.assert_array_equal(a.recorder.territory, b.recorder.territory)
     np.testing.assert_array_equal(a.recorder.shortfall, b.recorder.shortfall)
+
+
+def test_a_stock_run_dry_removes_its_share_of_fire():
+    """q = Σ_c s_c·(F_c/F_req,c)^η: with drones at zero and shells full, q is the shells' share."""
+    from sim.model.fronts import FrontParams, FrontState, advance
+
+    r = 4
+    p = FrontParams(
+        lethality=np.full((r, 2), 0.001),
+        reinforcement=np.zeros((r, 2)),
+        fire_need=np.broadcast_to([[1.0e4, 2.0e3], [5.0e3, 0.0]], (r, 2, 2)).copy(),
+        fire_elasticity=np.linspace(0.3, 0.9, r),
+        per_unit=np.full(r, 500.0),
+        threshold=np.zeros(r),
+    )
+    share = np.broadcast_to([[0.6, 0.4], [1.0, 0.0]], (r, 2, 2))
+    avail = np.broadcast_to([[1.0e6, 0.0], [1.0e6, 0.0]], (r, 2, 2))
+    res = advance(FrontState(np.ones((r, 2)), np.zeros(r)), p, avail, 30.0, 30, fire_share=share)
+    np.testing.assert_allclose(res.q[:, 0], 0.6)
+    np.testing.assert_allclose(res.q[:, 1], 1.0)
+    np.testing.assert_allclose(res.shortfall[:, 0], [[0.0, 1.0]] * r)
+    np.testing.assert_allclose(res.fire_used[:, 0, 0], 1.0e4 * 30)

@@ -24,10 +24,11 @@ payoffs are in the same units, outside the weighting. The terms:
   (weighted by i's belief ρ̂ in the alliance's reliability), entrapment grows with the predicted
   hostility of those who feel c (for clients of an alliance with a patron), and a due soft-mode
   obligation pays its reliability ρ for rungs that meet it.
-- ``U_war = s·η·share·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield
-  balance from the rounds rung a ships (f = share of the need of that stock category it met
-  last step plus the extra usable rounds, clipped to [0.001, 1]; share = the category's weight
-  in the side's fire, 1 for a one-stock side; s = −1 if i is the recipient's adversary).
+- ``U_war = s·η·(ln f(a) − ln f(a_now))``: the recipient side's change of battlefield balance
+  from the rounds rung a ships (f = share of the need of that stock category it met last step
+  plus the extra usable rounds, clipped to [0.001, 1]; s = −1 if i is the recipient's
+  adversary). For a side firing several categories (q = Σ_c s_c·q_c),
+  ``s·(ln(q + s_c·(f(a)^η − f(a_now)^η)) − ln q)`` with q its last fire effectiveness.
 - ``U_eco = ECO_REV·flow(a)/max flow − ECO_UNIT·(c_S(a) + Σ_j max_d Σ_k Δc_T,dk·σ((ĥ_j(a) −
   e_dk)/0.5))``: export revenue minus the economy cost the move draws on i, in economy index
   per year (:mod:`~sim.model.economy`): its own sanctions (the sender cost c_S of rung a on c)
@@ -119,6 +120,8 @@ class _Chan:
     sanctions: dict[int, list[int]] = field(default_factory=dict)
     """j → channels of j aimed at the owner with rungs that cost their target (economy)."""
     own_cost: bool = False
+    several_fires: set[int] = field(default_factory=set)
+    """Links feeding a front side that fires several stock categories."""
 
 
 @register
@@ -170,6 +173,8 @@ class Utility(Policy):
                 for sd in (0, 1):
                     if f.sides[sd] == link.dst and link.cat in f.fires[sd]:
                         front, side, fire = f.index, sd, f.fires[sd].index(link.cat)
+                        if len(f.fires[sd]) > 1:
+                            ch.several_fires.add(k)
             sign = -1.0 if ly.adversary[i, link.dst] else 1.0
             ch.links.append((k, link.cat, front, side, sign, fire))
         for al in ly.alliances:
@@ -372,8 +377,13 @@ class Utility(Policy):
                 eta = np.broadcast_to(
                     np.asarray(world.front_params[f].fire_elasticity, float), (R,)
                 )
-                eta = eta * world.share_cat[:, f, side, m]
-                add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
+                if k in ch.several_fires:  # q = Σ_c s_c·q_c: this category's part changes
+                    q_now = np.maximum(world.q[:, f, side], 1e-3)
+                    dq = world.share_cat[:, f, side, m] * (frac**eta - f_now**eta)
+                    q_new = np.maximum(q_now + dq, 1e-3)
+                    add("war", (np.log(q_new) - np.log(q_now)) * (sign * w[2] * has_need))
+                else:
+                    add("war", (np.log(frac) - np.log(f_now)) * (sign * w[2] * eta * has_need))
         if sanction is not None:
             add("economy", sanction * (-ECO_UNIT * w_eco))
         own = world.economy.sender_by_rung.get(c) if use_eco and ch.own_cost else None
