@@ -529,7 +529,7 @@ TARGET_PATTERN = (
     r"^(red_line\.[A-Za-z][A-Za-z0-9_]*\.(crossed|step)"
     r"|escalation\.[A-Za-z][A-Za-z0-9_]*-[A-Za-z][A-Za-z0-9_]*\.(max|final)"
     r"|front\.[A-Za-z][A-Za-z0-9_]*\.(territory|balance)"
-    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff))$"
+    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff|economy))$"
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from model_helpers import build
-from test_invariants import check_step
+from test_invariants import check_step, run_checked
 
 from sim.model import Wargame
 from sim.scenario.schema import Bound
@@ -234,6 +234,11 @@ def test_cutting_one_fired_stock_lowers_the_side_gains():
     assert (cut.world.shortfall_cat[:, 0, 0, 1] > fed.world.shortfall_cat[:, 0, 0, 1]).all()
     # duds of the drone supplier are charged per category
     assert np.allclose(fed.world.dud[:, 0], 0.2)
+
+
+def test_fronts_firing_two_stocks_keep_the_invariants():
+    m = run_checked(two_fires(), R=20, seed=2)
+    assert m.world.used.sum() > 0 and (m.world.shortfall_cat >= 0).all()
 
 
 def test_one_entry_in_fires_equals_the_single_stock_form():
