@@ -56,7 +56,8 @@ class FrontParams:
             full fire (q = 1).
         reinforcement: m, shape (R, 2): forces added per day.
         fire_need: F_req, shape (R, 2): rounds per day a side needs for full effect; 0 means no
-            ammunition constraint (q = 1 always).
+            ammunition constraint (q = 1 always). Or (R, 2, M): one need per stock category a
+            side fires (shells, drones, missiles; M the most categories of a side).
         fire_elasticity: η, shape (R,): how strongly a shortfall cuts effectiveness.
         per_unit: κ, shape (R,): km² of territory per step per unit of balance above threshold.
         threshold: θ, shape (R,): |balance| below which the line does not move.
@@ -92,8 +93,10 @@ class FrontStepResult:
         territory: (R,) cumulative territory after the step, ``state.territory + territory_change``.
         territory_change: (R,) km² gained by side 0 this step, ``κ·sign(z)·max(0, |z| − θ)``.
         balance: (R,) z at the end of the step, positive when side 0 is stronger.
-        fire_used: (R, 2) rounds consumed over the step (≤ fire_available) — subtract from stock.
-        shortfall: (R, 2) ``1 − fire_used / (F_req·days)`` in [0, 1]; 0 when F_req = 0.
+        fire_used: (R, 2) rounds consumed over the step (≤ fire_available) — subtract from stock;
+            (R, 2, M) per category when the need is given per category.
+        shortfall: (R, 2) ``1 − fire_used / (F_req·days)`` in [0, 1]; 0 when F_req = 0; (R, 2, M)
+            per category when the need is.
         q: (R, 2) fire effectiveness, mean over the sub-steps (1 when F_req = 0).
     """
 
@@ -275,6 +278,7 @@ def advance(
     substeps: int,
     *,
     balance_cap: float = BALANCE_CAP,
+    fire_share: np.ndarray | None = None,
 ) -> FrontStepResult:
     """Advance one front by one model step of ``days`` days in ``substeps`` equal sub-steps.
 
@@ -282,6 +286,7 @@ def advance(
 
         F_s = min(F_req, available_remaining / remaining_days)       (rounds/day)
         q_s = (F_s / F_req) ** η          (q = 1 where F_req = 0: no ammunition constraint)
+                                          (several categories c: q_s = Σ_c s_c·q_c)
         dN_0/dτ = −k_1·q_1·N_1 + m_0,  dN_1/dτ = −k_0·q_0·N_0 + m_1    (exact, N ≥ 0)
 
     so a side short of ammunition spreads what it has evenly over the step and never fires more
@@ -297,10 +302,13 @@ def advance(
     Args:
         state: forces (R, 2) and cumulative territory (R,).
         params: per-replication parameters (arrays broadcastable to (R, 2) / (R,)).
-        fire_available: (R, 2) usable rounds each side may fire over the whole step.
+        fire_available: (R, 2) usable rounds each side may fire over the whole step; (R, 2, M)
+            per category when ``params.fire_need`` is (R, 2, M).
         days: length of the step in days (> 0).
         substeps: number of equal sub-steps (≥ 1; e.g. ``round(days)`` for daily sub-steps).
         balance_cap: bound on |z| (see :func:`balance`).
+        fire_share: s, (R, 2, M), with a (R, 2, M) ``fire_need``: each category's share of the
+            side's effectiveness, summing to 1 over a side's categories (None: equal shares).
 
     Returns:
         A :class:`FrontStepResult`; its ``.state`` feeds the next call.
@@ -317,15 +325,28 @@ def advance(
     r = shape[0]
     k = np.broadcast_to(np.asarray(params.lethality, float), shape)
     m = np.broadcast_to(np.asarray(params.reinforcement, float), shape)
-    need = np.maximum(np.broadcast_to(np.asarray(params.fire_need, float), shape), 0.0)
-    eta = np.broadcast_to(np.asarray(params.fire_elasticity, float), (r,))[:, None]
+    need_in = np.asarray(params.fire_need, float)
+    per_category = need_in.ndim == 3
+    fshape = need_in.shape if per_category else (*shape, 1)
+    need = np.maximum(np.broadcast_to(need_in.reshape(fshape), fshape), 0.0)
+    eta = np.broadcast_to(np.asarray(params.fire_elasticity, float), (r,))[:, None, None]
+    share = None
+    if per_category and fshape[2] > 1:
+        share = np.ones(fshape) / fshape[2] if fire_share is None else fire_share
+        share = np.broadcast_to(np.asarray(share, float), fshape)
     kappa = np.broadcast_to(np.asarray(params.per_unit, float), (r,))
     theta = np.broadcast_to(np.asarray(params.threshold, float), (r,))
-    available = np.maximum(np.broadcast_to(np.asarray(fire_available, float), shape), 0.0)
+    available = np.maximum(
+        np.broadcast_to(np.asarray(fire_available, float).reshape(fshape), fshape), 0.0
+    )
 
+    # q_side = Σ_c s_c·q_c, q_c = (F_c/F_req,c)^η: the heterogeneous Lanchester form (the
+    # casualties a side inflicts are the sum over its weapon systems; Taylor 1983), s_c the
+    # share of the side's full-fire effect that category c delivers; with one category it is
+    # the single-stock q exactly.
     constrained = need > 0.0
     remaining = available.copy()
-    used = np.zeros(shape)
+    used = np.zeros(fshape)
     q_sum = np.zeros(shape)
     dt = days / substeps
     for s in range(substeps):
@@ -334,8 +355,9 @@ def advance(
         spend = np.minimum(rate * dt, remaining)
         remaining = remaining - spend
         used = used + spend
-        ratio = np.divide(rate, need, out=np.ones(shape), where=constrained)
+        ratio = np.divide(rate, need, out=np.ones(fshape), where=constrained)
         q = np.where(constrained, np.power(np.clip(ratio, 0.0, 1.0), eta), 1.0)
+        q = q[:, :, 0] if share is None else (share * q).sum(axis=2)
         q_sum += q
         n = _substep(n, k * q, m, np.full(r, dt))
     q_mean = q_sum / substeps
@@ -343,9 +365,12 @@ def advance(
     total_need = need * days
     shortfall = np.where(
         total_need > 0.0,
-        1.0 - np.divide(used, total_need, out=np.ones(shape), where=total_need > 0.0),
+        1.0 - np.divide(used, total_need, out=np.ones(fshape), where=total_need > 0.0),
         0.0,
     )
+    used = np.minimum(used, available)
+    if not per_category:
+        used, shortfall = used[:, :, 0], shortfall[:, :, 0]
     z = balance(k, q_mean, n, balance_cap)
     change = kappa * np.sign(z) * np.maximum(0.0, np.abs(z) - theta)
     territory = np.asarray(state.territory, float) + change
@@ -354,7 +379,7 @@ def advance(
         territory=territory,
         territory_change=change,
         balance=z,
-        fire_used=np.minimum(used, available),
+        fire_used=used,
         shortfall=np.clip(shortfall, 0.0, 1.0),
         q=q_mean,
     )

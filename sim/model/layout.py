@@ -119,6 +119,8 @@ class FrontSpec:
     stock_cat: tuple[int, int]
     spec: Any  # schema.Front
     substeps: int
+    fires: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+    """Stock categories each side fires (``stock``, or the keys of ``fires``)."""
 
 
 @dataclass
@@ -352,11 +354,20 @@ class Layout:
                 self.cat_index.get(front.sides[s].stock, -1) if front.sides[s].stock else -1
                 for s in side_ids
             )
+            fires = tuple(
+                tuple(self.cat_index[n] for n in front.sides[s].fires)
+                if front.sides[s].fires
+                else ((c,) if c >= 0 else ())
+                for s, c in zip(side_ids, cats, strict=True)
+            )
+            cats = tuple(f[0] if f else -1 for f in fires)
             substeps = front.substeps or sc.time.substeps or max(1, round(self.days))
             self.fronts.append(
-                FrontSpec(len(self.fronts), fid, sides, side_ids, cats, front, int(substeps))
+                FrontSpec(len(self.fronts), fid, sides, side_ids, cats, front, int(substeps), fires)
             )
         self.F = len(self.fronts)
+        self.n_fires = max([1, *(len(x) for f in self.fronts for x in f.fires)])
+        """M: the most stock categories one front side fires."""
         self.front_index = {f.id: f.index for f in self.fronts}
         self._deployments()
 
@@ -416,7 +427,12 @@ class Layout:
                 )
                 for f in self.fronts:
                     for side in (0, 1):
-                        if f.sides[side] == c.target and f.stock_cat[side] == link.cat:
+                        if f.sides[side] == c.target and link.cat in f.fires[side]:
+                            sid = f.side_ids[side]
+                            fire = f.spec.sides[sid].fires.get(name)
+                            if fire is not None and aid in fire.dud_rate and link.dud is None:
+                                path = f"fronts.{f.id}.sides.{sid}.fires.{name}.dud_rate.{aid}"
+                                link.dud = (path, fire.dud_rate[aid])
                             rates = f.spec.dud_rate
                             if aid in rates and link.dud is None:
                                 link.dud = (f"fronts.{f.id}.dud_rate.{aid}", rates[aid])

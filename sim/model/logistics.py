@@ -11,8 +11,9 @@ actor to one recipient actor in one category. Two rules hold under any input:
 - **nobody gives what it does not hold**: a supplier's shipments on all its links drawing on the
   same stock are scaled down together, by one factor, so that they sum to at most
   ``max(0, stock − requirement)`` (with ``requirement = 0`` that is the whole stock);
-- **arms are conserved**: what leaves a supplier arrives at the recipient, less duds
-  (``shipped = delivered + duds``, to rounding).
+- **arms are conserved**: what leaves a supplier arrives at the recipient, less duds; what an
+  interdiction stops is turned back and stays with the supplier
+  (``shipped = delivered + duds + interdicted``, to rounding).
 
 No Python loop over replications or links: scatter-adds over flat (actor, category) indices.
 The caller picks the order of production, transfer and consumption within a step; the
@@ -42,9 +43,10 @@ class TransferResult:
     Attributes:
         shipped: (R, K) rounds that left each link's supplier (≤ requested).
         delivered: (R, K) usable rounds that reached the recipient, ``shipped·(1 − dud)``.
-        duds: (R, K) rounds lost as duds, ``shipped − delivered``.
+        duds: (R, K) rounds lost as duds, ``shipped − interdicted − delivered``.
+        interdicted: (R, K) rounds stopped on the way and turned back to the supplier.
         stock: (R, A, S) stocks after the transfer, ≥ 0.
-        outflow: (R, A, S) total shipped from each actor's stock.
+        outflow: (R, A, S) total that left each actor's stock (shipped less interdicted).
         inflow: (R, A, S) total usable rounds delivered into each actor's stock.
     """
 
@@ -52,6 +54,7 @@ class TransferResult:
     delivered: np.ndarray
     duds: np.ndarray
     stock: np.ndarray
+    interdicted: np.ndarray
     outflow: np.ndarray
     inflow: np.ndarray
 
@@ -72,6 +75,7 @@ def transfer(
     link_dst: np.ndarray,
     link_cat: np.ndarray,
     dud: np.ndarray | float = 0.0,
+    cut: np.ndarray | None = None,
 ) -> TransferResult:
     """Ship munitions along K links at once, capped by what each supplier can spare.
 
@@ -81,8 +85,9 @@ def transfer(
         asked[a, c]   = Σ_{k: src=a, cat=c} requested[k]
         scale[a, c]   = min(1, spare / asked)                  (1 when nothing is asked)
         shipped[k]    = requested[k] · scale[src_k, cat_k]
-        delivered[k]  = shipped[k] · (1 − dud[k]);  duds[k] = shipped[k] − delivered[k]
-        stock'        = stock − Σ shipped (at src) + Σ delivered (at dst)
+        interdicted[k] = shipped[k] · cut[k];       sent[k] = shipped[k] − interdicted[k]
+        delivered[k]  = sent[k] · (1 − dud[k]);     duds[k] = sent[k] − delivered[k]
+        stock'        = stock − Σ sent (at src) + Σ delivered (at dst)
 
     Scaling all of a supplier's links on one stock by the same factor keeps the policy's
     proportions when the stock binds. Shipments are simultaneous: every cap uses the stock
@@ -97,6 +102,8 @@ def transfer(
         link_dst: (K,) recipient actor index of each link.
         link_cat: (K,) stock category index of each link (same category at both ends).
         dud: dud rate in [0, 1], broadcastable to (R, K).
+        cut: share of each link's shipment stopped by interdiction, (R, K) in [0, 1] (None: 0);
+            what is stopped stays in the supplier's stock.
 
     Returns:
         A :class:`TransferResult`.
@@ -119,10 +126,16 @@ def transfer(
     # Divide only where the ask exceeds the spare: the ratio is then below 1 and cannot overflow.
     scale = np.divide(spare, asked, out=np.ones_like(spare), where=asked > spare)
     shipped = requested * scale[:, src_flat]
-    delivered = shipped * (1.0 - dud)
-    duds = shipped - delivered
+    if cut is None:
+        interdicted = np.zeros_like(shipped)
+        sent = shipped
+    else:
+        interdicted = shipped * np.clip(np.broadcast_to(np.asarray(cut, float), (r, k)), 0, 1)
+        sent = shipped - interdicted
+    delivered = sent * (1.0 - dud)
+    duds = sent - delivered
 
-    outflow = _scatter(shipped, src_flat, shape)
+    outflow = _scatter(sent, src_flat, shape)
     inflow = _scatter(delivered, dst_flat, shape)
     # Σ shipped ≤ spare ≤ stock up to rounding; the clip only absorbs ulps.
     new_stock = np.maximum(stock - outflow + inflow, 0.0)
@@ -133,6 +146,7 @@ def transfer(
         stock=new_stock,
         outflow=outflow,
         inflow=inflow,
+        interdicted=interdicted,
     )
 
 

@@ -38,6 +38,9 @@ class Recorder:
 
         self.level = arr(C)
         self.flow = arr(C, keep=full)
+        self.delivered = arr(C, keep=full)
+        self.interdicted = arr(C, keep=full)
+        self.economy = arr(A)
         self.stock = arr(S, keep=full)
         self.produced = arr(S, keep=full)
         self.inflow = arr(S, keep=full)
@@ -69,6 +72,7 @@ class Recorder:
         sa, sc = ly.stock_actor, ly.stock_cat
         self.level[:, s] = m.level
         self.approval[:, s] = w.approval
+        self.economy[:, s] = w.economy.index
         self.payoff[:, s] = m.payoff
         if ly.D:
             self.escalation[:, s] = m.escalation.value
@@ -79,10 +83,16 @@ class Recorder:
         if not self.full:
             return
         for k, c in enumerate(ly.link_channel):
-            if k == 0 or c not in ly.link_channel[:k]:
-                self.flow[:, s, c] = w.shipped[:, k]
-            else:
-                self.flow[:, s, c] += w.shipped[:, k]
+            first = k == 0 or c not in ly.link_channel[:k]
+            for out, value in (
+                (self.flow, w.shipped),
+                (self.delivered, w.delivered),
+                (self.interdicted, w.interdicted),
+            ):
+                if first:
+                    out[:, s, c] = value[:, k]
+                else:
+                    out[:, s, c] += value[:, k]
         self.stock[:, s] = self.final_stock
         if s > 0:
             self.produced[:, s] = w.produced[:, sa, sc]
@@ -181,7 +191,12 @@ class Recorder:
             run_offset,
             ly.A,
             {"actor": (np.arange(ly.A), ly.actors)},
-            {"approval": self.approval, "pressure": self.pressure, "payoff": self.payoff},
+            {
+                "approval": self.approval,
+                "pressure": self.pressure,
+                "payoff": self.payoff,
+                "economy": self.economy,
+            },
         )
 
     def stocks_table(self, run_offset: int) -> pd.DataFrame:
@@ -245,6 +260,8 @@ class Recorder:
                 "rung_id": pd.Categorical.from_codes(_long(rid), categories=rung_ids),
                 "e": e,
                 "flow": self.flow,
+                "delivered": self.delivered,
+                "interdicted": self.interdicted,
             },
         )
 
@@ -342,6 +359,7 @@ class Recorder:
             else:
                 cols[f"actor.{aid}.readiness"] = np.full(R, np.nan)
             cols[f"actor.{aid}.payoff"] = self.payoff[:, T, i]
+            cols[f"actor.{aid}.economy"] = self.economy[:, T, i]
         for cf in ly.scenario.counterfactuals.values():
             for meas in cf.measure:
                 label = meas.label

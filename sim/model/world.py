@@ -5,16 +5,19 @@ Glue between the model's state and the pure world functions of :mod:`~sim.model.
 
 1. production (with its ramp) is added to every stock;
 2. every flow link ships what its channel's rung asks (``flows`` by rung), scaled down so that
-   no supplier dips below its requirement; shells a supplier sends to a side of a front arrive
+   no supplier dips below its requirement; interdicting rungs of others turn back their share
+   of it (:mod:`~sim.model.interdiction`); shells a supplier sends to a side of a front arrive
    less that front's dud rate for the supplier;
 3. deployments: each channel listed in a front side's ``deployments`` provides the contingent of
    its rung; the side's forces move by the change since last step (troops arrive when the rung
    is reached, leave when it is lowered; forces never below zero). The contingent then fights
    as part of the side, and its losses are the side's;
-4. each front fights its step in sub-steps; a side fires from its stock above its requirement
-   (a reserve held off the front), and what it fired leaves the stock;
+4. each front fights its step in sub-steps; a side fires from each of its stocks above its
+   requirement (a reserve held off the front), and what it fired leaves the stock;
 5. flat ``consumption`` leaves the stocks (never below zero);
-6. approval moves (rally, arming penalty, audience costs, reversion, noise).
+6. approval moves (rally, arming penalty, audience costs, reversion, noise);
+7. economies move: sanction costs of the rungs held, recovery toward baseline
+   (:mod:`~sim.model.economy`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from dataclasses import replace
 import numpy as np
 
 from . import fronts, logistics, politics
+from .economy import Economy
+from .interdiction import Interdiction
 from .layout import Layout
 from .params import Params
 
@@ -78,6 +83,13 @@ class World:
         self.shortfall = np.zeros((R, F, 2))
         self.q = np.ones((R, F, 2))
         self.fire_need = np.zeros((R, F, 2))
+        M = ly.n_fires
+        self.need_cat = np.zeros((R, F, 2, M))
+        """(R, F, 2, M) rounds per day each side needs of each category it fires."""
+        self.share_cat = np.zeros((R, F, 2, M))
+        """(R, F, 2, M) each category's share in the side's effectiveness (sum 1 per side)."""
+        self.shortfall_cat = np.zeros((R, F, 2, M))
+        """(R, F, 2, M) each fired category's shortfall at the last step."""
         for f in ly.fronts:
             spec = f.spec
             base = f"fronts.{f.id}"
@@ -98,6 +110,26 @@ class World:
                 per_unit=params.get(f"{base}.territory.per_unit", spec.territory.per_unit),
                 threshold=params.get(f"{base}.territory.threshold", spec.territory.threshold),
             )
+            for side, sid in enumerate(f.side_ids):
+                fires = spec.sides[sid].fires
+                if not fires:
+                    self.need_cat[:, f.index, side, 0] = p.fire_need[:, side]
+                    self.share_cat[:, f.index, side, 0] = 1.0
+                    continue
+                for m, (name, fire) in enumerate(fires.items()):
+                    path = f"{base}.sides.{sid}.fires.{name}"
+                    self.need_cat[:, f.index, side, m] = np.maximum(
+                        params.get(f"{path}.need", fire.need), 0.0
+                    )
+                    self.share_cat[:, f.index, side, m] = np.maximum(
+                        params.get(f"{path}.share", fire.share), 0.0
+                    )
+                total = self.share_cat[:, f.index, side].sum(axis=1, keepdims=True)
+                self.share_cat[:, f.index, side] /= np.where(total > 0, total, 1.0)
+                # the side's need, for the policies and pressure: its share-weighted need
+                p.fire_need[:, side] = (
+                    self.need_cat[:, f.index, side] * self.share_cat[:, f.index, side]
+                ).sum(axis=1)
             self.front_params.append(p)
             forces = np.maximum(cols["forces"], 0.0)
             territory = params.get(f"{base}.territory.initial", spec.territory.initial).copy()
@@ -146,6 +178,9 @@ class World:
         self.shipped = np.zeros((R, K))
         self.delivered = np.zeros((R, K))
         self.duds = np.zeros((R, K))
+        self.interdicted = np.zeros((R, K))
+        self.interdiction = Interdiction(ly, params)
+        self.economy = Economy(ly, params)
 
     def begin(self, levels: np.ndarray) -> np.ndarray:
         """Deploy the contingents of the step-0 levels; (R, J) forces that arrived.
@@ -216,39 +251,52 @@ class World:
                 ly.link_dst,
                 ly.link_cat,
                 self.dud,
+                self.interdiction.cut(levels),
             )
             self.stock, self.inflow, self.outflow = tr.stock, tr.inflow, tr.outflow
             self.shipped, self.delivered, self.duds = tr.shipped, tr.delivered, tr.duds
+            self.interdicted = tr.interdicted
         self.deploy(levels)
         used = np.zeros_like(self.stock)
         R = self.stock.shape[0]
         for f in ly.fronts:
-            avail = np.zeros((R, 2))
+            i = f.index
+            avail = np.zeros((R, 2, ly.n_fires))
             for side in (0, 1):
-                cat = f.stock_cat[side]
-                if cat >= 0:
-                    a = f.sides[side]
-                    avail[:, side] = np.maximum(
+                a = f.sides[side]
+                for m, cat in enumerate(f.fires[side]):
+                    avail[:, side, m] = np.maximum(
                         self.stock[:, a, cat] - self.requirement[:, a, cat], 0.0
                     )
-            res = fronts.advance(
-                self.front_state[f.index], self.front_params[f.index], avail, ly.days, f.substeps
-            )
-            self.front_state[f.index] = res.state
+            p = self.front_params[i]
+            if ly.n_fires == 1:  # one stock per side: the single-stock form, bit for bit
+                res = fronts.advance(self.front_state[i], p, avail[:, :, 0], ly.days, f.substeps)
+                fired, short = res.fire_used[:, :, None], res.shortfall[:, :, None]
+            else:
+                p = replace(p, fire_need=self.need_cat[:, i])
+                res = fronts.advance(
+                    self.front_state[i],
+                    p,
+                    avail,
+                    ly.days,
+                    f.substeps,
+                    fire_share=self.share_cat[:, i],
+                )
+                fired, short = res.fire_used, res.shortfall
+            self.front_state[i] = res.state
             for side in (0, 1):
-                cat = f.stock_cat[side]
-                if cat >= 0:
-                    a = f.sides[side]
-                    take = np.minimum(res.fire_used[:, side], self.stock[:, a, cat])
+                a = f.sides[side]
+                for m, cat in enumerate(f.fires[side]):
+                    take = np.minimum(fired[:, side, m], self.stock[:, a, cat])
                     self.stock[:, a, cat] -= take
                     used[:, a, cat] += take
-            i = f.index
             self.forces[:, i] = res.forces
             self.balance[:, i] = res.balance
             self.territory[:, i] = res.territory
             self.territory_change[:, i] = res.territory_change
-            self.fire[:, i] = res.fire_used
-            self.shortfall[:, i] = res.shortfall
+            self.fire[:, i] = fired.sum(axis=2)
+            self.shortfall_cat[:, i] = short
+            self.shortfall[:, i] = (short * self.share_cat[:, i]).sum(axis=2)
             self.q[:, i] = res.q
         self.stock, consumed = logistics.consume(self.stock, self.consumption)
         self.used = used + consumed
@@ -261,6 +309,7 @@ class World:
             red_line_unenforced=1.0,
             eps=eps,
         )
+        self.economy.step(levels)
 
     def new_milestones(self) -> np.ndarray:
         """(R, F) signed count of milestones newly passed this step (0 if none)."""

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import conditions
+from . import conditions, effects_checks
 from .distributions import is_distribution
 from .schema import (
     ActorFields,
@@ -208,6 +208,7 @@ class Checker:
         for lid, ladder in (s.ladders or {}).items():
             for k, rung in enumerate(ladder.rungs or []):
                 self.in_range(rung.e, ("ladders", lid, "rungs", k, "e"), HOSTILITY)
+            effects_checks.ladder(self, lid, ladder)
         if s.defaults is not None:
             self.actor_fields(s.defaults, ("defaults",), None)
         for aid, actor in (s.actors or {}).items():
@@ -293,6 +294,7 @@ class Checker:
                         )
                 for i, v in enumerate(values):
                     self.in_range(v, (*fpath, i), NON_NEGATIVE, "non-negative (a flow per step)")
+        effects_checks.channel_cuts(self, aid, cid, ch, ladder)
         if ch.script is not None:
             for i, rung in enumerate(ch.script):
                 self.rung(ch.ladder, ladder, rung, (*path, "script", i))
@@ -457,6 +459,7 @@ class Checker:
                 self.in_range(getattr(side, name), (*spath, name), NON_NEGATIVE)
             for ref, values in side.deployments.items():
                 self.deployment(ref, values, (*spath, "deployments", ref))
+            effects_checks.side_fires(self, spath, side_id, side)
         for actor_id, rate in front.dud_rate.items():
             dpath = (*path, "dud_rate", actor_id)
             self.known("actors", actor_id, dpath, "actor", key=True)

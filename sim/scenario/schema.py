@@ -90,6 +90,15 @@ class Time(Block):
 # --- ladders ----------------------------------------------------------------------------------
 
 
+class EconomicCost(Block):
+    """What holding a rung costs economies, as economy index lost per year (1 = baseline)."""
+
+    target: Number = 0.0
+    """Lost by the channel's target (sanctions: Hufbauer et al. 2007)."""
+    sender: Number = 0.0
+    """Lost by the channel's owner (lost trade; Crozet & Hinz 2020)."""
+
+
 class RungSpec(Block):
     id: Rung
     e: Number
@@ -97,6 +106,9 @@ class RungSpec(Block):
     cameo: str | None = None
     kahn: int | None = Field(default=None, ge=1, le=44)
     label: str | None = None
+    interdicts: Number | None = None
+    """Share of the shipments a channel at this rung cuts that is stopped (blockade)."""
+    economic_cost: EconomicCost | None = None
 
 
 class ContinuousRange(Block):
@@ -194,6 +206,13 @@ class Approval(Block):
     noise: Number = 0.0
 
 
+class Economy(Block):
+    """An actor's economy index (1 = baseline): how fast it recovers from sanctions."""
+
+    recovery: Number = 0.3
+    """Share of the gap to baseline closed per year."""
+
+
 class Stock(Block):
     """A munitions category: what an actor holds, makes and must keep."""
 
@@ -203,6 +222,15 @@ class Stock(Block):
     consumption: Number = 0.0
     ramp: Number = 0.0
     """Added production per step (a production ramp)."""
+
+
+class Cuts(Block):
+    """Which shipments a channel's interdicting rungs stop: named flows and/or recipients."""
+
+    flows: list[ChannelRef] = Field(default_factory=list)
+    """Supply channels (``ACTOR.channel``) whose shipments are cut."""
+    to: list[Id] = Field(default_factory=list)
+    """Recipients: every shipment to them is cut."""
 
 
 class Channel(Block):
@@ -215,6 +243,8 @@ class Channel(Block):
     flows: dict[Id, list[Number]] = Field(default_factory=dict)
     indirect: bool = False
     script: list[Rung | float] | None = None
+    cuts: Cuts | None = None
+    """What the rungs with ``interdicts`` stop (default: every shipment to the target)."""
 
     @field_validator("initial", mode="before")
     @classmethod
@@ -268,6 +298,7 @@ class ActorFields(Block):
     approval: Approval | None = None
     observe: Observe | None = None
     beliefs: Beliefs | None = None
+    economy: Economy | None = None
 
 
 class Defaults(ActorFields):
@@ -412,6 +443,18 @@ class Game(Block):
 # --- the world --------------------------------------------------------------------------------
 
 
+class Fire(Block):
+    """One stock category a front side fires, with its own need (several stocks per side)."""
+
+    need: Number
+    """Rounds per day of this category for full effect (0: no constraint)."""
+    share: Number = 1.0
+    """Weight of this category in the side's effectiveness (shares are normalised to sum 1)."""
+    suppliers: list[Id] = Field(default_factory=list)
+    dud_rate: dict[Id, Number] = Field(default_factory=dict)
+    """Supplier → share of its rounds of this category that fail (else the front's rate)."""
+
+
 class Side(Block):
     forces: Number
     lethality: Number
@@ -422,6 +465,9 @@ class Side(Block):
     deployments: dict[ChannelRef, list[Number]] = Field(default_factory=dict)
     """Channels whose rung adds forces to this side: ``ACTOR.channel`` → forces per rung of
     its (discrete) ladder. The contingent at the current rung fights as part of the side."""
+    fires: dict[Id, Fire] = Field(default_factory=dict)
+    """Several stocks fired at once (stock → need, share, suppliers, dud rates), instead of
+    ``stock`` and ``fire_need``."""
 
 
 class Territory(Block):
@@ -552,7 +598,7 @@ TARGET_PATTERN = (
     r"^(red_line\.[A-Za-z][A-Za-z0-9_]*\.(crossed|step)"
     r"|escalation\.[A-Za-z][A-Za-z0-9_]*-[A-Za-z][A-Za-z0-9_]*\.(max|final)"
     r"|front\.[A-Za-z][A-Za-z0-9_]*\.(territory|balance)"
-    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff))$"
+    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff|economy))$"
 )
 
 
@@ -612,6 +658,7 @@ BUILTIN_DEFAULTS = Defaults(
     approval=Approval(),
     observe=Observe(),
     beliefs=Beliefs(),
+    economy=Economy(),
 )
 
 
@@ -630,7 +677,7 @@ def _merge(own: BaseModel | None, inherited: BaseModel | None) -> BaseModel | No
     return merged
 
 
-MERGED_BLOCKS = ("weights", "approval", "observe", "beliefs")
+MERGED_BLOCKS = ("weights", "approval", "observe", "beliefs", "economy")
 
 
 def resolve_defaults(scenario: Scenario) -> Scenario:

@@ -233,7 +233,7 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
         if words is None and pattern.startswith("^(red_line"):
             words = (
                 "an outcome: red_line.ID.crossed|step, escalation.A-B.max|final, "
-                "front.ID.territory|balance or actor.ID.approval|readiness|payoff"
+                "front.ID.territory|balance or actor.ID.approval|readiness|payoff|economy"
             )
         words = words or f"text matching {pattern}"
         return Issue(path, f"expected {words}, found {found}", key=at.key)

@@ -83,7 +83,16 @@ def test_csv_format(wargame, tmp_path):
     assert code == 0, err
     with (tmp_path / "c" / "actors.csv").open(newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["run", "step", "date", "actor", "approval", "pressure", "payoff"]
+    assert rows[0] == [
+        "run",
+        "step",
+        "date",
+        "actor",
+        "approval",
+        "pressure",
+        "payoff",
+        "economy",
+    ]
     assert len(rows) == 1 + 4 * 13 * 3  # runs × steps 0..12 × actors
 
 

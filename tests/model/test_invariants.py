@@ -43,6 +43,12 @@ def scenarios(draw):
         },
         "resp": {"rungs": [{"id": f"r{k}", "e": float(k * 10 / 3)} for k in range(4)]},
     }
+    # rungs with effects: sanctions that cost economies, a blockade that turns shipments back
+    ladders["resp"]["rungs"][2]["economic_cost"] = {
+        "target": draw(floats(0, 0.5)),
+        "sender": draw(floats(0, 0.1)),
+    }
+    ladders["resp"]["rungs"][3]["interdicts"] = draw(floats(0, 1))
     unit = lambda: draw(floats(0, 1))  # noqa: E731
     spec = {}
     for i, a in enumerate(actors):
@@ -184,11 +190,17 @@ def check_step(m: Wargame, before: np.ndarray) -> None:
         w.stock, before + w.produced + w.inflow - w.outflow - w.used, atol=tol
     )
     assert (w.used >= -tol).all() and (w.produced >= 0).all()
-    # arms conserved between supplier and recipient, less duds
-    np.testing.assert_allclose(w.shipped, w.delivered + w.duds, atol=tol)
-    np.testing.assert_allclose(w.outflow.sum(axis=(1, 2)), w.shipped.sum(axis=1), atol=tol)
+    # arms conserved between supplier and recipient, less duds; interdicted rounds turn back
+    np.testing.assert_allclose(w.shipped, w.delivered + w.duds + w.interdicted, atol=tol)
+    np.testing.assert_allclose(
+        w.outflow.sum(axis=(1, 2)), (w.shipped - w.interdicted).sum(axis=1), atol=tol
+    )
     np.testing.assert_allclose(w.inflow.sum(axis=(1, 2)), w.delivered.sum(axis=1), atol=tol)
     assert (w.duds >= -tol).all() and (w.duds <= w.shipped + tol).all()
+    assert (w.interdicted >= 0).all() and (w.interdicted <= w.shipped + tol).all()
+    # economies between collapse (0) and baseline (1)
+    y = w.economy.index
+    assert np.isfinite(y).all() and (y >= 0).all() and (y <= 1).all()
     # probabilities in [0, 1]
     probabilities = [
         m.belief,

@@ -10,7 +10,7 @@ from model_helpers import scenario_file
 from sim.model import Wargame, simulate
 
 COLUMNS = {
-    "actors": ["run", "step", "date", "actor", "approval", "pressure", "payoff"],
+    "actors": ["run", "step", "date", "actor", "approval", "pressure", "payoff", "economy"],
     "stocks": [
         "run",
         "step",
@@ -36,6 +36,8 @@ COLUMNS = {
         "rung_id",
         "e",
         "flow",
+        "delivered",
+        "interdicted",
     ],
     "dyads": [
         "run",
@@ -161,6 +163,7 @@ def test_outcomes_columns(tables, flagship):
         "actor.ROK.approval",
         "actor.ROK.readiness",
         "actor.UKR.payoff",
+        "actor.ROK.economy",
         "red_line.rok_missile_tech.crossed_by.24",
         "front.ukraine.territory_at.24",
         "dyad.ROK-RUS.max_escalation_by.24",

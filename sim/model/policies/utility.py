@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..choice import quantal_choice
+from ..economy import costly_channels
 from . import reaction
 from .base import Policy
 from .registry import register
@@ -46,6 +47,11 @@ class _Chan:
     client: bool = False
     duties: list[tuple[int, int, int]] = field(default_factory=list)
     own_lines: list[tuple[int, float, int]] = field(default_factory=list)
+    sanctions: dict[int, list[int]] = field(default_factory=dict)
+    """j → channels of j aimed at the owner with rungs that cost their target (economy)."""
+    own_cost: bool = False
+    several_fires: set[int] = field(default_factory=set)
+    """Links feeding a front side that fires several stock categories."""
     their_lines: list[tuple[int, float, list[tuple[int, int]]]] = field(default_factory=list)
     games: list[tuple[np.ndarray, int, int]] = field(default_factory=list)
     discount: list[int] = field(default_factory=list)
@@ -102,13 +108,21 @@ class Utility(Policy):
         for k, link in enumerate(ly.links):
             if link.channel != c:
                 continue
-            front, side = -1, -1
+            front, side, fire = -1, -1, 0
             for f in ly.fronts:
                 for sd in (0, 1):
-                    if f.sides[sd] == link.dst and f.stock_cat[sd] == link.cat:
-                        front, side = f.index, sd
+                    if f.sides[sd] == link.dst and link.cat in f.fires[sd]:
+                        front, side, fire = f.index, sd, f.fires[sd].index(link.cat)
+                        if len(f.fires[sd]) > 1:
+                            ch.several_fires.add(k)
             sign = -1.0 if ly.adversary[i, link.dst] else 1.0
-            ch.links.append((k, link.cat, front, side, sign))
+            ch.links.append((k, link.cat, front, side, sign, fire))
+        costly = costly_channels(ly)
+        for j, *_ in ch.feelers:
+            ds = [d for d in ly.channels_of[j] if ly.channels[d].target == i and d in costly]
+            if ds:
+                ch.sanctions[j] = ds
+        ch.own_cost = c in costly
         for al in ly.alliances:
             if al.pressure_channel == c:
                 ch.pressure.append(al.index)

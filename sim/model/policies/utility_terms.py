@@ -25,8 +25,10 @@ and reversal costs and game payoffs are in the same units, outside the weighting
   hostile still to come), and the chance the dyad passes the war threshold. A line "holds at a"
   when its condition does with c's parts at rung a (a rung reached, the flow rung a ships above
   its amount) and its other parts as they now stand (:mod:`~sim.model.red_line_watch`).
-- ``economy``: ``w_eco·(ECO_REV·flow(a)/flow_top − ECO_SANCTION·Σ_j σ((ĥ_j(a) − 8)/0.5))`` —
-  export revenue against the chance that those who feel c reach sanctions (CAMEO 163).
+- ``economy``: ``w_eco·(ECO_REV·flow(a)/flow_top − ECO_UNIT·(c_S(a) + Σ_j E[c_T]))`` — export
+  revenue against the economy cost the move draws on i (:mod:`~sim.model.economy`): its own
+  sanctions' sender cost, and for each actor j who feels c and holds costly rungs aimed at i,
+  the expected target cost at j's predicted hostility.
 - ``war``: ``w_war·s·η·(ln f(a) − ln f(a_now))`` — the recipient side's change of battlefield
   effectiveness from the usable rounds rung a ships (s = −1 for an adversary's side).
 - ``alliance``: ``w_all·(−ρ̂·σ(A0 + A1·(request − a)) − ENTRAP·Σ_j (ĥ_j(a) − h̄_j)/10 +
@@ -50,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from .. import jervis
+from ..economy import expected_cost
 from ..politics import sigmoid
 from ..terms import Term
 from . import reaction
@@ -72,10 +75,13 @@ ENTRAP = 1.0
 """Weight of the adversaries' predicted hostility increase in U_all (entrapment)."""
 WAR_E, WAR_S, WAR_LOSS = 9.5, 0.5, 1.0
 """War threshold on the escalation scale, its softness, and the loss a war costs."""
-SANCTION_E, SANCTION_S = 8.0, 0.5
-"""Hostility at which sanctions are imposed (CAMEO 163), and its softness."""
-ECO_REV, ECO_SANCTION = 0.5, 0.5
-"""Revenue of shipping at the top flow rung; cost of sanctions."""
+SANCTION_S = 0.5
+"""Softness of the predicted hostility at which another's costly rung is reached."""
+ECO_REV = 0.5
+"""Revenue of shipping at the top flow rung."""
+ECO_UNIT = 25.0
+"""Utility per unit of economy index lost per year (the standard sanctions rung, 0.02 a year
+for its target, then costs its target 0.5 when certain)."""
 DOM_SCALE = 20.0
 """Utility per unit of approval (5 points of approval ≈ one unit of utility)."""
 REP_KAPPA = 0.5
@@ -160,8 +166,8 @@ class Context:
             # an actor that is not one's adversary is weighed at θ
             x = sigmoid((np.maximum(hh, e_new) - WAR_E) / WAR_S) * theta
             war = x if war is None else war + x
-            if use_eco:
-                x = sigmoid((hh - SANCTION_E) / SANCTION_S)
+            if use_eco and j in ch.sanctions:
+                x = expected_cost(m, ch.sanctions[j], hh, SANCTION_S)
                 sanction = x if sanction is None else sanction + x
             if ch.client:
                 entrap = hh - hbar if entrap is None else entrap + (hh - hbar)
@@ -216,7 +222,7 @@ def reaction_term(x: Context) -> np.ndarray | None:
 def depletion(x: Context) -> np.ndarray | None:
     world, ly, i = x.model.world, x.model.layout, x.i
     out = None
-    for k, cat, _f, _side, _sign in x.ch.links:
+    for k, cat, _f, _side, _sign, _m in x.ch.links:
         req = world.requirement[:, i, cat]
         if not (req > 0).any():
             continue
@@ -269,7 +275,12 @@ def economy(x: Context) -> np.ndarray | None:
         out = t if out is None else out + t
     pred = x.prediction
     if pred is not None and pred.sanction is not None:
-        t = pred.sanction * (-ECO_SANCTION * w_eco)
+        t = pred.sanction * (-ECO_UNIT * w_eco)
+        out = t if out is None else out + t
+    world = x.model.world
+    own = world.economy.sender_by_rung.get(x.c) if x.ch.own_cost else None
+    if own is not None:  # (K, R) own sanctions' cost per year
+        t = own * (-ECO_UNIT * w_eco)
         out = t if out is None else out + t
     return out
 
@@ -280,19 +291,26 @@ def war(x: Context) -> np.ndarray | None:
         return None
     world, ly, R = x.model.world, x.model.layout, x.R
     out = None
-    for k, _cat, f, side, sign in x.ch.links:
+    for k, _cat, f, side, sign, m in x.ch.links:
         if f < 0:
             continue
         amounts = x.amounts(k)
         cur = amounts[x.a_now.astype(np.intp), np.arange(R)]
-        need = world.fire_need[:, f, side] * ly.days
+        # the category shipped: its own need and shortfall
+        need = world.need_cat[:, f, side, m] * ly.days
         has_need = need > 0
-        f_now = np.clip(1.0 - world.shortfall[:, f, side], 1e-3, 1.0)
+        f_now = np.clip(1.0 - world.shortfall_cat[:, f, side, m], 1e-3, 1.0)
         scale = (1.0 - world.dud[:, k]) / np.where(has_need, need, 1.0)
         with np.errstate(over="ignore"):  # a tiny need: any shipment covers it
             frac = np.clip(f_now + (amounts - cur) * scale, 1e-3, 1.0)
         eta = np.broadcast_to(np.asarray(world.front_params[f].fire_elasticity, float), (R,))
-        t = (np.log(frac) - np.log(f_now)) * (sign * w_war * eta * has_need)
+        if k in x.ch.several_fires:  # q = Σ_c s_c·q_c: this category's part changes
+            q_now = np.maximum(world.q[:, f, side], 1e-3)
+            dq = world.share_cat[:, f, side, m] * (frac**eta - f_now**eta)
+            q_new = np.maximum(q_now + dq, 1e-3)
+            t = (np.log(q_new) - np.log(q_now)) * (sign * w_war * has_need)
+        else:
+            t = (np.log(frac) - np.log(f_now)) * (sign * w_war * eta * has_need)
         out = t if out is None else out + t
     return out
 
