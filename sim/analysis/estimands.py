@@ -23,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.persistence import reversal_bands
+from sim.analysis.scripted import forced, month_namer
+
 Z95 = 1.959963984540054
 """The two-sided 95 % standard-normal quantile."""
 
@@ -130,6 +133,8 @@ class Estimate:
         n: Runs behind the estimate.
         arm: The counterfactual arm, or ``None``.
         note: A short reading aid (median step of crossing, units...).
+        label: Shown instead of the number when the scenario set the outcome in every run
+            ("scripted (event at 2024-11)", "set by the arm"; see :mod:`sim.analysis.scripted`).
     """
 
     kind: str
@@ -141,6 +146,7 @@ class Estimate:
     n: int
     arm: str | None = None
     note: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -158,7 +164,7 @@ class Summary:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate (columns of :class:`Estimate`)."""
-        cols = ["arm", "kind", "name", "measure", "estimate", "low", "high", "n", "note"]
+        cols = ["arm", "kind", "name", "measure", "estimate", "low", "high", "n", "note", "label"]
         rows = [{c: getattr(e, c) for c in cols} for e in self.estimates]
         return pd.DataFrame(rows, columns=cols)
 
@@ -172,6 +178,7 @@ class Summary:
             ("front", "Fronts at the horizon: median [90 % band]"),
             ("payoff", "Repeated games: cumulative payoff at the horizon, median [90 % band]"),
             ("level", "Continuous channels: level at the horizon, median [90 % band]"),
+            ("reversals", "Persistence: reversals per channel per run, median [90 % band]"),
         )
         for kind, heading in sections:
             items = [e for e in self.estimates if e.kind == kind]
@@ -197,6 +204,8 @@ class Summary:
 
 
 def _fmt_estimate(e: Estimate) -> str:
+    if e.label:
+        return f"{e.label}  {e.note}".rstrip()
     if e.kind == "red_line":
         text = f"{e.estimate:6.1%}  [{e.low:.1%}, {e.high:.1%}]"
     else:
@@ -250,7 +259,7 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
 
     estimates: list[Estimate] = []
     for arm, df in groups:
-        estimates += _red_lines(df, arm, scenario)
+        estimates += _red_lines(df, arm, scenario, _month_namer(results, scenario))
     dyads = _main_dyads(outcomes, scenario)
     for arm, df in groups:
         estimates += _escalation(df, arm, dyads)
@@ -258,6 +267,11 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
         estimates += _fronts(df, arm, scenario)
     for arm, df in groups:
         estimates += _games(df, arm, scenario) + _levels(df, arm, scenario)
+    for arm, df in groups:
+        estimates += [
+            Estimate("reversals", name, "reversals per run", med, lo, hi, len(df), arm)
+            for name, med, lo, hi in reversal_bands(df, scenario)
+        ]
     return Summary(title=title, runs=runs, horizon=horizon, estimates=estimates)
 
 
@@ -266,6 +280,16 @@ def _arms(col: pd.Series) -> list[str | None]:
         present = set(col.unique())
         return [a for a in col.cat.categories if a in present]
     return list(pd.unique(col))
+
+
+def _month_namer(results: Any, scenario: Any) -> Any:
+    """``date_of(step)`` for the scripted labels, or ``None`` (steps are then numbered)."""
+    try:
+        from sim.analysis.source import as_source
+
+        return month_namer(as_source(results if scenario is None else {"scenario": scenario}))
+    except Exception:  # a label is not worth failing a summary for
+        return None
 
 
 def _horizon_label(scenario: Any) -> str:
@@ -281,26 +305,37 @@ def _horizon_label(scenario: Any) -> str:
         return f"step {time.horizon}"
 
 
-def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any, date_of: Any) -> list[Estimate]:
+    """P(crossed) per red line; crossings an event or the arm set are left out and said."""
     out = []
     for col in df.columns:
         if not (col.startswith("red_line.") and col.endswith(".crossed")):
             continue
         rid = col[len("red_line.") : -len(".crossed")]
         crossed = df[col].to_numpy(dtype=bool)
-        n, k = crossed.size, int(crossed.sum())
+        f = forced(df, rid, date_of)
+        label = f.label if f is not None and f.every else ""
+        free = ~f.mask if f is not None else np.ones(crossed.size, dtype=bool)
+        n, k = int(free.sum()), int(crossed[free].sum())
         p, lo, hi = wilson(k, n)
+        if label:  # no risk to estimate: the share crossed, without an interval
+            n, k = crossed.size, int(crossed.sum())
+            p, lo, hi = k / n, math.nan, math.nan
         note = ""
         step_col = f"red_line.{rid}.step"
         if k and step_col in df:
-            steps = df[step_col].to_numpy(dtype=float)[crossed]
+            steps = df[step_col].to_numpy(dtype=float)[crossed & free]
             if np.isfinite(steps).any():
                 note = f"median step of crossing {np.nanmedian(steps):g}"
+        if f is not None and not label:
+            note = f"among {n:,} unforced runs; {f.count:,} {f.label}; {note}".rstrip("; ")
         owner = ""
         if scenario is not None and rid in getattr(scenario, "red_lines", {}):
             owner = f" ({scenario.red_lines[rid].owner})"
         out.append(
-            Estimate("red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, arm, note)
+            Estimate(
+                "red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, arm, note, label
+            )
         )
     return out
 
