@@ -432,13 +432,32 @@ def _levels(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
 # --- counterfactual contrasts -----------------------------------------------------------------
 
 
+def _rows(outcomes: pd.DataFrame, arm: str) -> pd.DataFrame:
+    return outcomes[outcomes["arm"] == arm].sort_values("run", kind="stable")
+
+
 def _values(outcomes: pd.DataFrame, arm: str, column: str) -> np.ndarray:
-    rows = outcomes[outcomes["arm"] == arm].sort_values("run", kind="stable")
-    return rows[column].to_numpy(dtype=float)
+    return _rows(outcomes, arm)[column].to_numpy(dtype=float)
+
+
+def _forced_in(outcomes: pd.DataFrame, arm: str, col: str, date_of: Any) -> tuple[Any, str, str]:
+    """For a red line's crossing: (forced runs or None, scripted label, note) in one arm."""
+    if not (col.startswith("red_line.") and col.endswith(".crossed")):
+        return None, "", ""
+    f = forced(_rows(outcomes, arm), col[len("red_line.") : -len(".crossed")], date_of)
+    if f is None:
+        return None, "", ""
+    if f.every:
+        return f, f.label, ""
+    return f, "", f"among unforced runs; {f.count:,} {f.label}"
 
 
 def contrast(
-    outcomes: pd.DataFrame, arms: Sequence[str], baseline: str, measures: Sequence[tuple[str, str]]
+    outcomes: pd.DataFrame,
+    arms: Sequence[str],
+    baseline: str,
+    measures: Sequence[tuple[str, str]],
+    date_of: Any = None,
 ) -> pd.DataFrame:
     """Per measure: each arm's estimate and each arm's paired difference from ``baseline``.
 
@@ -451,8 +470,15 @@ def contrast(
         baseline: The arm the others are compared with.
         measures: ``(outcomes column, label)`` pairs.
 
+    A red line crossed because an event or the arm's bound set it (see
+    :mod:`sim.analysis.scripted`) is no risk: an arm where every run was forced gets the words
+    in ``scripted`` (its estimate is the share crossed, without interval); where some were, the
+    arm's estimate is over the unforced runs and ``note`` says how many were forced. Paired
+    differences keep every run: they are the effect of the decision, scripted or not.
+
     Columns of the result: ``measure``, ``label``, ``row`` (an arm, or ``"A − baseline"``),
-    ``kind`` (``arm`` or ``paired difference``), ``estimate``, ``se``, ``low``, ``high``, ``n``.
+    ``kind`` (``arm`` or ``paired difference``), ``estimate``, ``se``, ``low``, ``high``, ``n``,
+    ``scripted``, ``note``.
     """
     rows = []
     for col, label in measures:
@@ -460,9 +486,15 @@ def contrast(
         values = {arm: _values(outcomes, arm, col) for arm in arms}
         for arm in arms:
             v = values[arm]
+            f, scripted, note = _forced_in(outcomes, arm, col, date_of)
+            if f is not None and not scripted:
+                v = v[~f.mask]
             ok = v[~np.isnan(v)]
             n = ok.size
-            if boolean:
+            if scripted:
+                p = float(ok.mean()) if n else math.nan
+                rows.append((col, label, arm, "arm", p, math.nan, math.nan, math.nan, n))
+            elif boolean:
                 p, lo, hi = wilson(ok.sum(), n)
                 se = math.sqrt(p * (1 - p) / n) if n else math.nan
                 rows.append((col, label, arm, "arm", p, se, lo, hi, n))
@@ -470,6 +502,7 @@ def contrast(
                 mean = float(ok.mean()) if n else math.nan
                 se = float(ok.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
                 rows.append((col, label, arm, "arm", mean, se, mean - Z95 * se, mean + Z95 * se, n))
+            rows[-1] += (scripted, note)
         for arm in arms:
             if arm == baseline:
                 continue
@@ -485,11 +518,12 @@ def contrast(
                     d.low,
                     d.high,
                     d.n,
+                    "",
+                    "",
                 )
             )
-    return pd.DataFrame(
-        rows, columns=["measure", "label", "row", "kind", "estimate", "se", "low", "high", "n"]
-    )
+    columns = ["measure", "label", "row", "kind", "estimate", "se", "low", "high", "n"]
+    return pd.DataFrame(rows, columns=[*columns, "scripted", "note"])
 
 
 def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
@@ -499,8 +533,12 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
         boolean = col.startswith("red_line.")
         lines.append(label)
         for r in grp.itertuples(index=False):
-            if r.kind == "arm":
-                lines.append(f"  {r.row:<28} {_fmt(r.estimate, r.low, r.high, boolean)}")
+            scripted, note = _text(getattr(r, "scripted", "")), _text(getattr(r, "note", ""))
+            if r.kind == "arm" and scripted:
+                lines.append(f"  {r.row:<28} {scripted}")
+            elif r.kind == "arm":
+                text = f"{_fmt(r.estimate, r.low, r.high, boolean)}  {note}"
+                lines.append(f"  {r.row:<28} {text.rstrip()}")
             else:
                 sign = _fmt_diff(r.estimate, r.se, r.low, r.high, boolean)
                 lines.append(f"  {r.row:<28} {sign}")
@@ -508,6 +546,11 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
     if len(lines) == 2:
         lines.append("(no measures)")
     return "\n".join(lines).rstrip()
+
+
+def _text(x: Any) -> str:
+    """A text cell of a stored table ("" for a missing one: NaN or None)."""
+    return x if isinstance(x, str) else ""
 
 
 def _fmt(x: float, lo: float, hi: float, pct: bool) -> str:

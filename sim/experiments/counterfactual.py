@@ -160,7 +160,11 @@ class Comparison(Results):
         missing = [col for col, _ in self.measures() if col not in outcomes.columns]
         if missing:
             raise ExperimentError("measures missing from the outcomes table: " + ", ".join(missing))
-        df = contrast(outcomes, self.arms, self.baseline, self.measures())
+        from sim.analysis.scripted import month_namer
+        from sim.analysis.source import as_source
+
+        date_of = month_namer(as_source(self))
+        df = contrast(outcomes, self.arms, self.baseline, self.measures(), date_of)
         self._contrast = df
         return df
 
