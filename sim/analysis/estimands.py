@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.persistence import reversal_bands
-from sim.analysis.scripted import forced, month_namer
+from sim.analysis.scripted import forced, measure_red_line, month_namer
 
 Z95 = 1.959963984540054
 """The two-sided 95 % standard-normal quantile."""
@@ -442,9 +442,10 @@ def _values(outcomes: pd.DataFrame, arm: str, column: str) -> np.ndarray:
 
 def _forced_in(outcomes: pd.DataFrame, arm: str, col: str, date_of: Any) -> tuple[Any, str, str]:
     """For a red line's crossing: (forced runs or None, scripted label, note) in one arm."""
-    if not (col.startswith("red_line.") and col.endswith(".crossed")):
+    line = measure_red_line(col)
+    if line is None:
         return None, "", ""
-    f = forced(_rows(outcomes, arm), col[len("red_line.") : -len(".crossed")], date_of)
+    f = forced(_rows(outcomes, arm), line[0], date_of, by=line[1])
     if f is None:
         return None, "", ""
     if f.every:

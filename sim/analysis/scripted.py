@@ -40,17 +40,24 @@ class Forced:
 
 
 def forced(
-    df: pd.DataFrame, rid: str, date_of: Callable[[int], str] | None = None
+    df: pd.DataFrame,
+    rid: str,
+    date_of: Callable[[int], str] | None = None,
+    by: float = np.inf,
 ) -> Forced | None:
     """The forced runs of red line ``rid`` in ``df`` (an outcomes table), or ``None``.
 
     ``None`` when no run was forced or the table predates the flags. ``date_of`` names a step
-    ("2024-11"); without it the step number is given.
+    ("2024-11"); without it the step number is given. ``by``: for "crossed by step N", only
+    crossings forced by then count.
     """
     ev_col, arm_col = f"red_line.{rid}.scripted", f"red_line.{rid}.set_by_arm"
     n = len(df)
     by_event = _flag(df, ev_col, n)
     by_arm = _flag(df, arm_col, n)
+    if np.isfinite(by):
+        by_event &= _steps(df, f"red_line.{rid}.scripted_step") <= by
+        by_arm &= _steps(df, f"red_line.{rid}.step") <= by
     mask = by_event | by_arm
     if not mask.any():
         return None
@@ -65,10 +72,28 @@ def forced(
     return Forced(mask, " / ".join(words))
 
 
+def measure_red_line(col: str) -> tuple[str, float] | None:
+    """``(red line id, by step)`` of a crossing measure (``red_line.X.crossed``,
+    ``red_line.X.crossed_by.24``), or ``None`` for any other outcomes column."""
+    if not col.startswith("red_line."):
+        return None
+    rest = col[len("red_line.") :]
+    if rest.endswith(".crossed"):
+        return rest[: -len(".crossed")], np.inf
+    rid, sep, by = rest.rpartition(".crossed_by.")
+    if sep and by.isdigit():
+        return rid, float(by)
+    return None
+
+
+def _steps(df: pd.DataFrame, col: str) -> np.ndarray:
+    return df[col].to_numpy(dtype=float) if col in df else np.full(len(df), np.nan)
+
+
 def _flag(df: pd.DataFrame, col: str, n: int) -> np.ndarray:
     if col not in df:
         return np.zeros(n, dtype=bool)
-    return df[col].fillna(False).to_numpy(dtype=bool)
+    return df[col].fillna(False).to_numpy(dtype=bool, copy=True)
 
 
 def month_namer(source: Any) -> Callable[[int], str]:
