@@ -152,7 +152,7 @@ class Comparison(Results):
             return super().table(name)
         if self._contrast is not None:
             return self._contrast
-        from sim.analysis.estimands import contrast
+        from sim.analysis.contrast import contrast
 
         outcomes = self.outcomes
         if outcomes is None:
@@ -170,7 +170,7 @@ class Comparison(Results):
 
     def render(self) -> str:
         """The comparison as text: one line per measure, arms and differences side by side."""
-        from sim.analysis.estimands import render_contrast
+        from sim.analysis.contrast import render_contrast
 
         return render_contrast(self.table(), self.counterfactual_id, self.manifest.get("runs", 0))
 

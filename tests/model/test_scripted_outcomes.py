@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from model_helpers import build
 
-from sim.analysis.estimands import contrast, render_contrast, summarize
+from sim.analysis.contrast import contrast, render_contrast
+from sim.analysis.estimands import summarize
 from sim.analysis.stories import SCHEDULED, tell
 from sim.model import simulate
 from sim.model.persistence import reversals
