@@ -23,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.persistence import reversal_bands
+from sim.analysis.scripted import forced, month_namer
+
 Z95 = 1.959963984540054
 """The two-sided 95 % standard-normal quantile."""
 
@@ -130,6 +133,8 @@ class Estimate:
         n: Runs behind the estimate.
         arm: The counterfactual arm, or ``None``.
         note: A short reading aid (median step of crossing, units...).
+        label: Shown instead of the number when the scenario set the outcome in every run
+            ("scripted (event at 2024-11)", "set by the arm"; see :mod:`sim.analysis.scripted`).
     """
 
     kind: str
@@ -141,6 +146,7 @@ class Estimate:
     n: int
     arm: str | None = None
     note: str = ""
+    label: str = ""
 
 
 @dataclass
@@ -158,7 +164,7 @@ class Summary:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate (columns of :class:`Estimate`)."""
-        cols = ["arm", "kind", "name", "measure", "estimate", "low", "high", "n", "note"]
+        cols = ["arm", "kind", "name", "measure", "estimate", "low", "high", "n", "note", "label"]
         rows = [{c: getattr(e, c) for c in cols} for e in self.estimates]
         return pd.DataFrame(rows, columns=cols)
 
@@ -172,6 +178,7 @@ class Summary:
             ("front", "Fronts at the horizon: median [90 % band]"),
             ("payoff", "Repeated games: cumulative payoff at the horizon, median [90 % band]"),
             ("level", "Continuous channels: level at the horizon, median [90 % band]"),
+            ("reversals", "Persistence: reversals per channel per run, median [90 % band]"),
         )
         for kind, heading in sections:
             items = [e for e in self.estimates if e.kind == kind]
@@ -197,6 +204,8 @@ class Summary:
 
 
 def _fmt_estimate(e: Estimate) -> str:
+    if e.label:
+        return f"{e.label}  {e.note}".rstrip()
     if e.kind == "red_line":
         text = f"{e.estimate:6.1%}  [{e.low:.1%}, {e.high:.1%}]"
     else:
@@ -250,7 +259,7 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
 
     estimates: list[Estimate] = []
     for arm, df in groups:
-        estimates += _red_lines(df, arm, scenario)
+        estimates += _red_lines(df, arm, scenario, _month_namer(results, scenario))
     dyads = _main_dyads(outcomes, scenario)
     for arm, df in groups:
         estimates += _escalation(df, arm, dyads)
@@ -258,6 +267,11 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
         estimates += _fronts(df, arm, scenario)
     for arm, df in groups:
         estimates += _games(df, arm, scenario) + _levels(df, arm, scenario)
+    for arm, df in groups:
+        estimates += [
+            Estimate("reversals", name, "reversals per run", med, lo, hi, len(df), arm)
+            for name, med, lo, hi in reversal_bands(df, scenario)
+        ]
     return Summary(title=title, runs=runs, horizon=horizon, estimates=estimates)
 
 
@@ -266,6 +280,16 @@ def _arms(col: pd.Series) -> list[str | None]:
         present = set(col.unique())
         return [a for a in col.cat.categories if a in present]
     return list(pd.unique(col))
+
+
+def _month_namer(results: Any, scenario: Any) -> Any:
+    """``date_of(step)`` for the scripted labels, or ``None`` (steps are then numbered)."""
+    try:
+        from sim.analysis.source import as_source
+
+        return month_namer(as_source(results if scenario is None else {"scenario": scenario}))
+    except Exception:  # a label is not worth failing a summary for
+        return None
 
 
 def _horizon_label(scenario: Any) -> str:
@@ -281,26 +305,37 @@ def _horizon_label(scenario: Any) -> str:
         return f"step {time.horizon}"
 
 
-def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any, date_of: Any) -> list[Estimate]:
+    """P(crossed) per red line; crossings an event or the arm set are left out and said."""
     out = []
     for col in df.columns:
         if not (col.startswith("red_line.") and col.endswith(".crossed")):
             continue
         rid = col[len("red_line.") : -len(".crossed")]
         crossed = df[col].to_numpy(dtype=bool)
-        n, k = crossed.size, int(crossed.sum())
+        f = forced(df, rid, date_of)
+        label = f.label if f is not None and f.every else ""
+        free = ~f.mask if f is not None else np.ones(crossed.size, dtype=bool)
+        n, k = int(free.sum()), int(crossed[free].sum())
         p, lo, hi = wilson(k, n)
+        if label:  # no risk to estimate: the share crossed, without an interval
+            n, k = crossed.size, int(crossed.sum())
+            p, lo, hi = k / n, math.nan, math.nan
         note = ""
         step_col = f"red_line.{rid}.step"
         if k and step_col in df:
-            steps = df[step_col].to_numpy(dtype=float)[crossed]
+            steps = df[step_col].to_numpy(dtype=float)[crossed & free]
             if np.isfinite(steps).any():
                 note = f"median step of crossing {np.nanmedian(steps):g}"
+        if f is not None and not label:
+            note = f"among {n:,} unforced runs; {f.count:,} {f.label}; {note}".rstrip("; ")
         owner = ""
         if scenario is not None and rid in getattr(scenario, "red_lines", {}):
             owner = f" ({scenario.red_lines[rid].owner})"
         out.append(
-            Estimate("red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, arm, note)
+            Estimate(
+                "red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, arm, note, label
+            )
         )
     return out
 
@@ -392,105 +427,3 @@ def _levels(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
                     )
                 )
     return out
-
-
-# --- counterfactual contrasts -----------------------------------------------------------------
-
-
-def _values(outcomes: pd.DataFrame, arm: str, column: str) -> np.ndarray:
-    rows = outcomes[outcomes["arm"] == arm].sort_values("run", kind="stable")
-    return rows[column].to_numpy(dtype=float)
-
-
-def contrast(
-    outcomes: pd.DataFrame, arms: Sequence[str], baseline: str, measures: Sequence[tuple[str, str]]
-) -> pd.DataFrame:
-    """Per measure: each arm's estimate and each arm's paired difference from ``baseline``.
-
-    A boolean measure is a proportion (Wilson interval); any other is a mean (normal
-    interval). Runs are paired by their id, which the arms share.
-
-    Args:
-        outcomes: The outcomes table with an ``arm`` column.
-        arms: The arms, in order.
-        baseline: The arm the others are compared with.
-        measures: ``(outcomes column, label)`` pairs.
-
-    Columns of the result: ``measure``, ``label``, ``row`` (an arm, or ``"A − baseline"``),
-    ``kind`` (``arm`` or ``paired difference``), ``estimate``, ``se``, ``low``, ``high``, ``n``.
-    """
-    rows = []
-    for col, label in measures:
-        boolean = pd.api.types.is_bool_dtype(outcomes[col])
-        values = {arm: _values(outcomes, arm, col) for arm in arms}
-        for arm in arms:
-            v = values[arm]
-            ok = v[~np.isnan(v)]
-            n = ok.size
-            if boolean:
-                p, lo, hi = wilson(ok.sum(), n)
-                se = math.sqrt(p * (1 - p) / n) if n else math.nan
-                rows.append((col, label, arm, "arm", p, se, lo, hi, n))
-            else:
-                mean = float(ok.mean()) if n else math.nan
-                se = float(ok.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-                rows.append((col, label, arm, "arm", mean, se, mean - Z95 * se, mean + Z95 * se, n))
-        for arm in arms:
-            if arm == baseline:
-                continue
-            d = paired_difference(values[arm], values[baseline])
-            rows.append(
-                (
-                    col,
-                    label,
-                    f"{arm} − {baseline}",
-                    "paired difference",
-                    d.mean,
-                    d.se,
-                    d.low,
-                    d.high,
-                    d.n,
-                )
-            )
-    return pd.DataFrame(
-        rows, columns=["measure", "label", "row", "kind", "estimate", "se", "low", "high", "n"]
-    )
-
-
-def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
-    """The comparison table as text for a terminal."""
-    lines = [f"Counterfactual {cf_id}: {runs:,} runs per arm on common random numbers", ""]
-    for (col, label), grp in table.groupby(["measure", "label"], sort=False):
-        boolean = col.startswith("red_line.")
-        lines.append(label)
-        for r in grp.itertuples(index=False):
-            if r.kind == "arm":
-                lines.append(f"  {r.row:<28} {_fmt(r.estimate, r.low, r.high, boolean)}")
-            else:
-                sign = _fmt_diff(r.estimate, r.se, r.low, r.high, boolean)
-                lines.append(f"  {r.row:<28} {sign}")
-        lines.append("")
-    if len(lines) == 2:
-        lines.append("(no measures)")
-    return "\n".join(lines).rstrip()
-
-
-def _fmt(x: float, lo: float, hi: float, pct: bool) -> str:
-    if pct:
-        return f"{x:7.1%}  [{lo:.1%}, {hi:.1%}]"
-    d = _decimals(x, lo, hi)
-    return f"{_num(x, d):>12}  [{_num(lo, d)}, {_num(hi, d)}]"
-
-
-def _fmt_diff(x: float, se: float, lo: float, hi: float, pct: bool) -> str:
-    if pct:
-        return (
-            f"{100 * x:+7.1f} pp  (SE {100 * se:.1f} pp)  "
-            f"[{100 * lo:+.1f}, {100 * hi:+.1f}] pp  paired"
-        )
-    d = _decimals(x, lo, hi)
-    d_se = max(d, 1 if se >= 1 else _decimals(se))
-    return (
-        f"{_num(x, d, True):>12}  (SE {_num(se, d_se)})"
-        f"  [{_num(lo, d, True)}, {_num(hi, d, True)}]  paired"
-    )

@@ -53,6 +53,11 @@ def format_estimate(kind: str, estimate: float, low: float, high: float) -> str:
     return f"{_num(estimate)} [{_num(low)}, {_num(high)}]"
 
 
+def _text(x: Any) -> str:
+    """A text cell of a stored table ("" for a missing one: NaN or None)."""
+    return x if isinstance(x, str) else ""
+
+
 def _num(x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
@@ -91,7 +96,7 @@ def _estimands(src: Source) -> list[Block]:
             str(r.kind).replace("_", " "),
             str(r.name),
             str(r.measure),
-            format_estimate(r.kind, r.estimate, r.low, r.high),
+            getattr(r, "label", "") or format_estimate(r.kind, r.estimate, r.low, r.high),
             f"{int(r.n):,}",
             str(r.note or ""),
         ]
@@ -237,7 +242,9 @@ def _extras(src: Source) -> list[Block]:
                 [
                     str(r.label),
                     str(r.row),
-                    _contrast_cell(r.kind, r.estimate, r.low, r.high, pct),
+                    _text(getattr(r, "scripted", ""))
+                    or _contrast_cell(r.kind, r.estimate, r.low, r.high, pct)
+                    + (f" ({_text(r.note)})" if _text(getattr(r, "note", "")) else ""),
                     f"{int(r.n):,}",
                 ]
             )

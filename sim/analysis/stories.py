@@ -28,6 +28,9 @@ from sim.scenario import conditions
 MAX_EVENTS = 40
 """Events told per story; the rest are counted, not listed."""
 
+SCHEDULED = " (scheduled event)"
+"""Said after what a scheduled event did: history the scenario imposes is not a model result."""
+
 _ESC_MAX = re.compile(r"^escalation\.(?P<dyad>[^.]+)\.max$")
 
 
@@ -119,21 +122,50 @@ def _date_label(date: Any, step: Any, unit: str) -> str:
     return f"{ts:%Y-%m}" if unit in ("month", "year") else f"{ts:%Y-%m-%d}"
 
 
-def _outcome_lines(src, run: int, arm: str) -> list[str]:
+def _outcome_row(src, run: int, arm: str) -> pd.Series | None:
+    """The run's row of the outcomes table, or ``None``."""
     out = src.table("outcomes")
     if out is None:
-        return []
+        return None
     sel = out["run"].to_numpy() == run
     if arm:
         sel &= equals(out["arm"], arm)
     if not sel.any():
+        return None
+    return out[sel].iloc[0]
+
+
+def _scheduled(ev: pd.DataFrame, row: pd.Series | None) -> np.ndarray:
+    """Which of one run's events a scheduled event caused, so the story says so.
+
+    The event itself (kind ``scripted``), the rung change it made (same step, actor, target and
+    channel) and a red-line crossing the recorder flagged as scripted at that step.
+    """
+    if "kind" not in ev or ev.empty:
+        return np.zeros(len(ev), dtype=bool)
+    kind = ev["kind"].astype(str).to_numpy()
+    key = list(zip(ev["step"], ev["actor"], ev["target"], ev["subject"], strict=True))
+    events = {k for k, kd in zip(key, kind, strict=True) if kd == "scripted"}
+    out = kind == "scripted"
+    out |= (kind == "rung") & np.array([k in events for k in key], dtype=bool)
+    if row is not None:
+        for i in np.nonzero(kind == "red_line_crossed")[0]:
+            rid, step = ev["subject"].iloc[i], ev["step"].iloc[i]
+            at = row.get(f"red_line.{rid}.scripted_step")
+            out[i] = _flag(row.get(f"red_line.{rid}.scripted")) and at == step
+    return out
+
+
+def _outcome_lines(src, run: int, arm: str) -> list[str]:
+    row = _outcome_row(src, run, arm)
+    if row is None:
         return []
-    row = out[sel].iloc[0]
+    out = row.index
     from sim.analysis.plots.escalation import red_line_dyads
 
     dyads = red_line_dyads(src.scenario)  # the dyads worth a line; all without red lines
     lines = []
-    for col in out.columns:
+    for col in out:
         name = str(col)
         if name.startswith("red_line.") and name.endswith(".crossed"):
             rid = name[len("red_line.") : -len(".crossed")]
@@ -143,6 +175,11 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
                 if not pd.isna(step):
                     date = src.dates(np.array([int(step)]))[0]
                     when = f" at {_date_label(date, int(step), src.step_unit)}"
+                forced = f"red_line.{rid}.scripted", f"red_line.{rid}.set_by_arm"
+                if _flag(row.get(forced[0])):
+                    when += SCHEDULED
+                elif _flag(row.get(forced[1])):
+                    when += " (set by the arm)"
                 lines.append(f"red line {rid} crossed{when}")
             else:
                 lines.append(f"red line {rid} not crossed")
@@ -152,6 +189,11 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
             fid = name[len("front.") : -len(".territory")]
             lines.append(f"front {fid}: {float(row[col]):+,.0f} km² at the horizon")
     return lines
+
+
+def _flag(v: Any) -> bool:
+    """A boolean outcome cell; missing (an older table, NaN) is false."""
+    return v is not None and not pd.isna(v) and bool(v)
 
 
 def key_channels(scenario: Any) -> set[str]:
@@ -191,12 +233,16 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
             sel &= equals(events["arm"], arm)
         ev = events[sel].sort_values("step", kind="stable")
         ev = ev[_told(ev, src.scenario)]
-        for date, step, text in (
-            ev[["date", "step", "text"]].head(MAX_EVENTS).itertuples(index=False)
+        scheduled = _scheduled(ev, _outcome_row(src, run, arm))
+        for date, step, text, sched in zip(
+            *(ev[c].head(MAX_EVENTS) for c in ("date", "step", "text")),
+            scheduled[:MAX_EVENTS],
+            strict=True,
         ):
             label = _date_label(date, step, src.step_unit)
             # the model's texts may start with their own date: say it once
-            story.events.append((label, str(text).removeprefix(label).lstrip(" :—-")))
+            text = str(text).removeprefix(label).lstrip(" :—-")
+            story.events.append((label, text + SCHEDULED if sched else text))
         story.more = max(0, len(ev) - MAX_EVENTS)
         story.routine = int(sel.sum()) - len(ev)
     story.outcome = _outcome_lines(src, run, arm)

@@ -152,7 +152,7 @@ class Comparison(Results):
             return super().table(name)
         if self._contrast is not None:
             return self._contrast
-        from sim.analysis.estimands import contrast
+        from sim.analysis.contrast import contrast
 
         outcomes = self.outcomes
         if outcomes is None:
@@ -160,13 +160,17 @@ class Comparison(Results):
         missing = [col for col, _ in self.measures() if col not in outcomes.columns]
         if missing:
             raise ExperimentError("measures missing from the outcomes table: " + ", ".join(missing))
-        df = contrast(outcomes, self.arms, self.baseline, self.measures())
+        from sim.analysis.scripted import month_namer
+        from sim.analysis.source import as_source
+
+        date_of = month_namer(as_source(self))
+        df = contrast(outcomes, self.arms, self.baseline, self.measures(), date_of)
         self._contrast = df
         return df
 
     def render(self) -> str:
         """The comparison as text: one line per measure, arms and differences side by side."""
-        from sim.analysis.estimands import render_contrast
+        from sim.analysis.contrast import render_contrast
 
         return render_contrast(self.table(), self.counterfactual_id, self.manifest.get("runs", 0))
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from .eventlog import events_table
 from .logistics import readiness
+from .persistence import reversals
+from .scripted import forced_crossings
 
 if TYPE_CHECKING:
     from .wargame import Wargame
@@ -333,9 +335,13 @@ class Recorder:
         T = ly.horizon
         R = m.R
         cols: dict[str, Any] = {"run": np.arange(R, dtype=np.int64) + run_offset}
+        scripted, scripted_step, by_bound = forced_crossings(m, self.level)
         for rl in ly.red_lines:
             cols[f"red_line.{rl.id}.crossed"] = m.red.ever[:, rl.index].copy()
             cols[f"red_line.{rl.id}.step"] = m.red.first_step[:, rl.index].copy()
+            cols[f"red_line.{rl.id}.scripted"] = scripted[:, rl.index].copy()
+            cols[f"red_line.{rl.id}.scripted_step"] = scripted_step[:, rl.index].copy()
+            cols[f"red_line.{rl.id}.set_by_arm"] = by_bound[:, rl.index].copy()
         dyad_index = self.dyad_index_series()
         for k, (key, series) in enumerate(dyad_index.items()):
             cols[f"escalation.{key}.max"] = series.max(axis=1)
@@ -346,8 +352,11 @@ class Recorder:
             cols[f"front.{f.id}.balance"] = self.balance[:, T, f.index]
             for k, side in enumerate(f.side_ids):
                 cols[f"front.{f.id}.forces.{side}"] = m.world.forces[:, f.index, k].copy()
+        flips = reversals(self.level)
         for c in ly.channels:
             cols[f"channel.{c.ref}.level"] = self.level[:, T, c.index].copy()
+            if not c.continuous:
+                cols[f"channel.{c.ref}.reversals"] = flips[:, c.index]
         req = self.requirement
         ready = readiness(self.final_stock, req)
         for i, aid in enumerate(ly.actors):

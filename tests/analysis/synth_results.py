@@ -135,7 +135,7 @@ def build(
             df["arm"] = pd.Categorical(df["arm"], categories=arms)
         out[name] = df
     if arms:
-        from sim.analysis.estimands import contrast
+        from sim.analysis.contrast import contrast
 
         out["counterfactual"] = contrast(
             out["outcomes"],

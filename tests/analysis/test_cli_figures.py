@@ -131,8 +131,11 @@ def test_report_html_of_a_real_run(flagship_dir, tmp_path, capsys):
         assert head == "data:image/png;base64"
         Image.open(io.BytesIO(base64.b64decode(data))).load()
     for r in res.summary().to_frame().itertuples():
-        if r.kind == "red_line":
+        if r.kind == "red_line" and r.label:  # set by a scheduled event: no risk quoted
+            assert r.label in text
+        elif r.kind == "red_line":
             assert f"{r.estimate:.1%} [{r.low:.1%}, {r.high:.1%}]" in text
+    assert "scripted (event at 2024-11)" in text  # the US strike clearance, Nov 2024
     assert "Seoul arming Ukraine" in text
     assert str(res.manifest["seed"]) in text
     assert "The representative run: run" in text and "The most escalatory run: run" in text

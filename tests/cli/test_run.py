@@ -180,3 +180,12 @@ def test_an_unreachable_scheduler_exits_2(wargame, tmp_path):
     assert code == 2
     assert "cannot reach the Dask scheduler" in err and "Traceback" not in err
     assert not (tmp_path / "bad").exists()
+
+
+def test_run_prints_the_median_reversals_per_channel(wargame):
+    code, out, err = wargame(
+        "run", SMALL, "--runs", 20, "--workers", 1, "--out", "rev", "--quiet", "--record=outcomes"
+    )
+    assert code == 0, err
+    assert "Persistence: reversals per channel per run, median [90 % band]" in out
+    assert "utility channels (mean)" in out

@@ -1,6 +1,6 @@
 """Counterfactual effects: paired differences between arms, with their intervals (a forest plot).
 
-The comparison table (``Comparison.table()``, built by :func:`sim.analysis.estimands.contrast`)
+The comparison table (``Comparison.table()``, built by :func:`sim.analysis.contrast.contrast`)
 has, per measure, each arm's estimate and each arm's paired difference from the baseline arm.
 Measures have different units (a probability, km²), so each measure gets its own panel and
 its own scale; inside a panel, one row per difference, the point at the mean of paired
