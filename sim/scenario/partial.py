@@ -99,7 +99,7 @@ def validate_partially(data: Any) -> tuple[Scenario, dict[str, set[Any]]]:
                 else:
                     entries[key] = entry
             values[name] = entries
-        elif name == "events":
+        elif name in ("events", "history"):
             events: list[Any] = []
             for value in raw if isinstance(raw, list) else []:
                 try:

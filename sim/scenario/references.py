@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .distributions import is_distribution
+from .history import check_history
 from .schema import (
     ActorFields,
     Approval,
@@ -225,6 +226,7 @@ class Checker:
             self.counterfactual(cid, cf)
         if s.sensitivity is not None:
             self.sensitivity()
+        check_history(self)
         self.policies()
         return self.issues
 
