@@ -366,9 +366,7 @@ def check_history(checker: Any) -> None:
 
 def _check_one(checker: Any, s: Any, i: int, obs: Any) -> None:
     path = ("history", i)
-    if isinstance(obs, GainedObs) and (obs.in_ is None) == (
-        obs.from_ is None or obs.until is None
-    ):
+    if isinstance(obs, GainedObs) and (obs.in_ is None) == (obs.from_ is None or obs.until is None):
         checker.add(path, "a gain is observed 'in' one step, or 'from' one step 'until' another")
         return
     time = s.time
@@ -405,7 +403,9 @@ def _check_one(checker: Any, s: Any, i: int, obs: Any) -> None:
         checker.known("red_lines", obs.red_line, (*path, "red_line"), "red line")
     elif isinstance(obs, TerritoryObs | GainedObs):
         checker.known("fronts", obs.front, (*path, "front"), "front")
-        _quantity(checker, obs.territory if isinstance(obs, TerritoryObs) else obs.gained, path, obs)
+        _quantity(
+            checker, obs.territory if isinstance(obs, TerritoryObs) else obs.gained, path, obs
+        )
     elif isinstance(obs, StockObs):
         actor, _, stock = obs.stock.partition(".")
         if checker.known("actors", actor, (*path, "stock"), "actor"):
