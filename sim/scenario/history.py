@@ -438,4 +438,6 @@ def _quantity(
         values = (float(q),)
     if any(v < low or v > high for v in values):
         what = "a share in [0, 1]" if high == 1.0 else "non-negative"
-        checker.add(qpath, f"must be {what}")
+        found = " to ".join(f"{v:g}" for v in values)
+        hint = " (a poll of 26 % is 0.26)" if high == 1.0 and max(values) > 1 else ""
+        checker.add(qpath, f"must be {what}, found {found}{hint}")
