@@ -11,8 +11,9 @@ stand the scores of two naive forecasts:
   against climatology is 0 by construction; :func:`score` takes the prior ensemble separately
   for when it is not.
 
-The table has one row per observation and rule, then one ``aggregate`` row per rule (the mean
-score of each forecast over the observations, and the skill of those means).
+The table has one row per observation and rule, then one ``aggregate`` row per rule: the mean
+score of each forecast over the observations and the skill of those means — for CRPS, whose
+unit is each observation's own, the skill is ``1 −`` the geometric mean of the ratios instead.
 """
 
 from __future__ import annotations
@@ -231,11 +232,27 @@ def aggregate(table: pd.DataFrame) -> pd.DataFrame:
             "source": "",
             "note": "",
         }
-        if rule == "crps":
+        if rule == "crps":  # unit-free: the geometric mean of the per-observation ratios
+            for ref in ("persistence", "climatology"):
+                row[f"skill_{ref}"] = _geometric_skill(t["model"], t[ref])
+            row["note"] = "skill: 1 − geometric mean of score/reference over observations"
             row["in50"] = float(t["in50"].astype(float).mean())
             row["in90"] = float(t["in90"].astype(float).mean())
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _geometric_skill(model: pd.Series, reference: pd.Series) -> float:
+    """``1 − exp(mean log(model/reference))`` over observations where both are positive.
+
+    CRPS is in each observation's unit (km², a share...), so a mean of raw scores is ruled by
+    the largest unit; the geometric mean of ratios weighs every observation alike.
+    """
+    m, r = model.to_numpy(dtype=float), reference.to_numpy(dtype=float)
+    ok = (m > 0) & (r > 0) & np.isfinite(m) & np.isfinite(r)
+    if not ok.any():
+        return float("nan")
+    return float(1.0 - np.exp(np.mean(np.log(m[ok] / r[ok]))))
 
 
 def write_table(table: pd.DataFrame, folder: Path) -> Path:
