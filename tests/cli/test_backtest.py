@@ -21,8 +21,18 @@ def flagship_run(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("bt") / "out"
     argv = sys.argv
-    sys.argv = ["wargame", "backtest", str(FLAGSHIP), "--runs", "200", "--seed", "3", "-q",
-                "--out", str(folder)]
+    sys.argv = [
+        "wargame",
+        "backtest",
+        str(FLAGSHIP),
+        "--runs",
+        "200",
+        "--seed",
+        "3",
+        "-q",
+        "--out",
+        str(folder),
+    ]
     try:
         with pytest.raises(SystemExit) as exit_info:
             main()
@@ -71,8 +81,17 @@ def test_same_seed_same_table(wargame, tmp_path) -> None:
 
 def test_until_scores_only_later_observations(wargame, tmp_path) -> None:
     code, out, err = wargame(
-        "backtest", FLAGSHIP, "--runs", "30", "--seed", "2", "-q", "--until", "2024-12",
-        "--out", tmp_path / "o",
+        "backtest",
+        FLAGSHIP,
+        "--runs",
+        "30",
+        "--seed",
+        "2",
+        "-q",
+        "--until",
+        "2024-12",
+        "--out",
+        tmp_path / "o",
     )
     assert code == 0, err
     assert "out of sample" in out
@@ -92,7 +111,7 @@ def test_until_scores_only_later_observations(wargame, tmp_path) -> None:
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(wargame, tmp_path, args, fragment) -> None:
-    code, out, err = wargame("backtest", FLAGSHIP, *args, "--out", tmp_path / "x")
+    code, _, err = wargame("backtest", FLAGSHIP, *args, "--out", tmp_path / "x")
     assert code == 2
     assert fragment in err
     assert "Traceback" not in err
