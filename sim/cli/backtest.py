@@ -152,7 +152,7 @@ def render(table: Any, spec: Any, until: str | None) -> None:
 
     from sim.history import CLIMATOLOGY_NOTE
 
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     scope = f"observations after {until} (out of sample)" if until else "every observation"
     t = Table(title=f"Backtest of {escape(spec.id)}: {scope}", title_justify="left")
     for name in (
@@ -166,28 +166,38 @@ def render(table: Any, spec: Any, until: str | None) -> None:
         "skill",
         "in 50/90",
     ):
-        t.add_column(name, justify="left" if name in ("when", "observation", "rule") else "right")
+        t.add_column(
+            name,
+            justify="left" if name in ("when", "observation", "rule") else "right",
+            no_wrap=name in ("when", "rule", "observed", "in 50/90"),
+            min_width=28 if name == "observation" else None,
+        )
     rows = table[table["kind"] != "aggregate"]
-    for r in rows.itertuples():
-        if r.rule == "crps":
-            observed = _num(r.value) + (f" ±{_num(r.width / 2)}" if r.width > 0 else "")
-            fc = f"{_num(r.q50)} [{_num(r.q05)}, {_num(r.q95)}]"
-            cover = f"{'✓' if r.in50 else '·'}/{'✓' if r.in90 else '·'}"
+    for _, group in rows.groupby("observation", sort=False):
+        r = group.iloc[0]
+        if r["rule"] == "crps":
+            observed = _num(r["value"]) + (f" ±{_num(r['width'] / 2)}" if r["width"] > 0 else "")
+            fc = f"{_num(r['q50'])} [{_num(r['q05'])}, {_num(r['q95'])}]"
+            cover = f"{'✓' if r['in50'] else '·'}/{'✓' if r['in90'] else '·'}"
         else:
-            observed, fc, cover = "yes", f"p={r.forecast:.2f}", ""
+            observed, fc, cover = "yes", f"p={r['forecast']:.2f}", ""
         t.add_row(
-            escape(r.when),
-            escape(f"{r.subject}: {r.observed}"),
-            r.rule,
+            escape(r["when"]),
+            escape(f"{r['subject']}: {r['observed']}"),
+            "/".join(group["rule"]),
             observed,
             fc,
-            _num(r.model),
-            _num(r.persistence),
-            _skill(r.skill_persistence),
+            " / ".join(_num(v) for v in group["model"]),
+            " / ".join(_num(v) for v in group["persistence"]),
+            " / ".join(_skill(v) for v in group["skill_persistence"]),
             cover,
         )
     console.print(t)
-    agg = Table(title="Aggregate (mean score; skill = 1 − score/reference)", title_justify="left")
+    agg = Table(
+        title="Aggregate (mean score; skill = 1 − score/reference; for CRPS, of the geometric "
+        "mean of the ratios)",
+        title_justify="left",
+    )
     for name in (
         "rule",
         "n",
