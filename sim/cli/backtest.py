@@ -158,19 +158,18 @@ def render(table: Any, spec: Any, until: str | None) -> None:
     for name in (
         "when",
         "observation",
-        "rule",
         "observed",
         "forecast",
         "score",
         "persist.",
         "skill",
-        "in 50/90",
+        "50/90",
     ):
         t.add_column(
             name,
-            justify="left" if name in ("when", "observation", "rule") else "right",
-            no_wrap=name in ("when", "rule", "observed", "in 50/90"),
-            min_width=28 if name == "observation" else None,
+            justify="left" if name in ("when", "observation") else "right",
+            no_wrap=name in ("when", "observed", "50/90"),
+            min_width=24 if name == "observation" else None,
         )
     rows = table[table["kind"] != "aggregate"]
     for _, group in rows.groupby("observation", sort=False):
@@ -184,7 +183,6 @@ def render(table: Any, spec: Any, until: str | None) -> None:
         t.add_row(
             escape(r["when"]),
             escape(f"{r['subject']}: {r['observed']}"),
-            "/".join(group["rule"]),
             observed,
             fc,
             " / ".join(_num(v) for v in group["model"]),
@@ -193,6 +191,9 @@ def render(table: Any, spec: Any, until: str | None) -> None:
             cover,
         )
     console.print(t)
+    console.print(
+        "[dim]score: Brier / log score for events and rung windows, CRPS for quantities.[/]"
+    )
     agg = Table(
         title="Aggregate (mean score; skill = 1 − score/reference; for CRPS, of the geometric "
         "mean of the ratios)",
