@@ -433,7 +433,8 @@ def _quantity(
             checker.add((*qpath, "high"), f"high ({q.high:g}) is below low ({q.low:g})")
         values = (q.low, q.high)
     elif is_distribution(q):
-        values = q.support
+        mid, width = point_and_width(q)  # its central 90 %: a normal's tails are no mistake
+        values = (mid - width / 2, mid + width / 2)
     else:
         values = (float(q),)
     if any(v < low or v > high for v in values):
