@@ -44,7 +44,8 @@ def test_calendar_agrees_with_the_model_step_dates() -> None:
 
 
 def _with_history(lines: str) -> str:
-    return BASE.replace("run: {runs: 100, seed: 1}", f"history:\n{lines}\nrun: {{runs: 100, seed: 1}}")
+    run = "run: {runs: 100, seed: 1}"
+    return BASE.replace(run, f"history:\n{lines}\n{run}")
 
 
 def test_a_distribution_in_history_is_not_a_parameter() -> None:
