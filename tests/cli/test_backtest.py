@@ -142,3 +142,11 @@ def test_validate_prints_the_observation_count_and_range(wargame) -> None:
     n = len(load_scenario(FLAGSHIP).history)
     assert f"history {n} observations from 2024-06 to 2025-12" in flat
     assert "observations from 1973-10-06 to 1973-11-19" in flat
+
+
+def test_help_shows_an_example(wargame) -> None:
+    code, out, _ = wargame("backtest", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "wargame backtest scenarios/seoul_arms_ukraine.yaml" in flat
+    assert "--until" in flat
