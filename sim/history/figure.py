@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.style import FAN_COLOR, date_axis, draw_fan, panels, styled
-from sim.scenario.history import EVENT_KINDS, Interval, observation_steps, point_and_width
+from sim.scenario.history import (
+    EVENT_KINDS,
+    Interval,
+    StockObs,
+    observation_steps,
+    point_and_width,
+)
 
 from .forecast import Ensemble, series
 
@@ -55,10 +61,14 @@ def backtest_figure(scenario: Any, results: Any, table: pd.DataFrame) -> Figure:
         for ax, (title, values, observed) in zip(axes, groups.values(), strict=False):
             draw_fan(ax, x, values.T)
             for obs in observed:
-                step = max(observation_steps(obs, scenario.time).values())
+                steps = observation_steps(obs, scenario.time)
+                step = max(steps.values())
                 q = _quantity(obs)
                 y, _ = point_and_width(q)
                 lo, hi = (q.low, q.high) if isinstance(q, Interval) else (y, y)
+                if isinstance(obs, StockObs):  # an average over a window: a segment across it
+                    ax.hlines(y, x[steps["from"]], x[step], color=OBS_COLOR, lw=1.5)
+                    step = (steps["from"] + step) // 2
                 ax.errorbar(
                     [x[step]],
                     [y],
@@ -93,21 +103,24 @@ def _quantity(obs: Any) -> Any:
 
 
 def _events_panel(ax: Any, table: pd.DataFrame, events: list[int]) -> None:
+    """The ensemble's and persistence's probability of each observed event, labelled in place
+    (long labels on the axis would squeeze the grid's other panels)."""
     t = table[(table["observation"].isin(events)) & (table["rule"] == "brier")]
-    labels = [
-        f"{s} {o} {w}" for s, o, w in zip(t["subject"], t["observed"], t["when"], strict=True)
-    ]
-    y = np.arange(len(t))
+    parts = zip(t["subject"], t["observed"], t["when"], strict=True)
+    labels = [f"{s}: {o} ({w})" for s, o, w in parts]
+    y = np.arange(len(t), dtype=float)
     model = t["forecast"].to_numpy(dtype=float)
     pers = 1.0 - np.sqrt(t["persistence"].to_numpy(dtype=float))  # Brier (1 − p)² → p
-    ax.barh(y + 0.2, model, height=0.4, color=FAN_COLOR, label="ensemble")
-    ax.barh(y - 0.2, pers, height=0.4, color="#999999", label="persistence")
-    ax.set_yticks(y, [lbl if len(lbl) < 48 else lbl[:47] + "…" for lbl in labels], fontsize=7)
+    ax.barh(y, model, height=0.28, color=FAN_COLOR, label="ensemble")
+    ax.barh(y + 0.28, pers, height=0.28, color="#999999", label="persistence")
+    for yi, label in zip(y, labels, strict=True):
+        ax.text(0.0, yi - 0.22, label, fontsize=6.5, va="bottom", ha="left")
+    ax.set_yticks([])
+    ax.set_ylim(len(t) - 0.4, -0.7)
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability of what happened")
     ax.set_title("events and rung windows")
-    ax.invert_yaxis()
-    ax.legend(loc="lower right")
+    ax.legend(loc="center right", fontsize=7, framealpha=0.9, frameon=True)
 
 
 def _patch(color: str, alpha: float, label: str) -> Any:
