@@ -39,9 +39,9 @@ def _check_until(scenario: Any, until: int | str | None) -> list[str]:
     """Problems of ``--until`` on the scenario's calendar (empty when it is fine)."""
     if until is None:
         return []
-    from sim.scenario.history import _DATE, step_label, step_of
+    from sim.scenario.history import DATE_RE, step_label, step_of
 
-    if isinstance(until, str) and not _DATE.match(until):
+    if isinstance(until, str) and not DATE_RE.match(until):
         return [f"--until: expected a step or a date as YYYY-MM or YYYY-MM-DD, got {until!r}"]
     try:
         step = step_of(scenario.time, until)
@@ -97,7 +97,7 @@ def backtest_command(
     when = _until_value(until)
     problems = _check_until(spec, when)
     if not problems and when is not None:
-        from sim.history.backtest import _when as span
+        from sim.history.backtest import span
 
         if all(span(obs, spec.time)[0] <= _step(spec, when) for obs in spec.history):
             problems.append(f"--until: no observation lies after {until}; nothing to score")

@@ -67,7 +67,7 @@ def describe(obs: Any) -> tuple[str, str]:
     return obs.actor, "approval"
 
 
-def _when(obs: Any, time: Any) -> tuple[int, int, str]:
+def span(obs: Any, time: Any) -> tuple[int, int, str]:
     """(first step, last step, a date label) of an observation."""
     st = observation_steps(obs, time)
     first, last = min(st.values()), max(st.values())
@@ -109,7 +109,7 @@ def score(
     rows: list[dict[str, Any]] = []
     time = scenario.time
     for i, obs in enumerate(scenario.history):
-        first, last, label = _when(obs, time)
+        first, last, label = span(obs, time)
         if until is not None and first <= until:
             continue
         subject, what = describe(obs)

@@ -32,7 +32,7 @@ from .distributions import Distribution, is_distribution
 if TYPE_CHECKING:
     from .schema import Time
 
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
 _ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 FLOWS = ("production", "inflow", "outflow", "consumption")
@@ -64,7 +64,7 @@ class _When(_Block):
     @classmethod
     def _date_text(cls, v: Any) -> Any:
         if isinstance(v, str):
-            if not _DATE.match(v):
+            if not DATE_RE.match(v):
                 raise ValueError(f"expected a step or a date as YYYY-MM or YYYY-MM-DD, got {v!r}")
             parts = [int(p) for p in v.split("-")]
             try:
