@@ -74,3 +74,12 @@ def test_flagship_history_is_sourced_and_spans_mid_2024_to_2025() -> None:
     kinds = {obs.KIND for obs in spec.history}
     assert {"rungs", "reached", "alliance", "red_line", "gained", "territory", "approval"} <= kinds
     assert date_range(spec.history, spec.time) == ("2024-06", "2025-12")
+
+
+def test_history_survives_the_results_folder_round_trip() -> None:
+    from sim.scenario import dump_resolved
+
+    spec = load_scenario(FLAGSHIP)
+    again = load_scenario_text(dump_resolved(spec))
+    assert again.history == spec.history
+    assert [o.KIND for o in again.history] == [o.KIND for o in spec.history]
