@@ -145,6 +145,19 @@ def _group_parameters(params: list[tuple[str, Any]]) -> list[tuple[str, list[str
     return out
 
 
+def _history_line(s: Any) -> str:
+    """``25 observations from 2024-06 to 2025-12 (7 events, 18 quantities)``."""
+    from sim.scenario.history import EVENT_KINDS, date_range
+
+    n = len(s.history)
+    events = sum(1 for obs in s.history if obs.KIND in EVENT_KINDS)
+    span = date_range(s.history, s.time)
+    text = f"{n} observation" + ("s" if n != 1 else "")
+    if span is not None:
+        text += f" from {span[0]} to {span[1]}"
+    return text + f" ({events} events, {n - events} quantities)"
+
+
 def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
     """The summary as (label, text) rows: what ``print_summary`` lays out."""
     from sim.scenario import conditions, uncertain_parameters
@@ -210,6 +223,8 @@ def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
     if s.sensitivity is not None:
         sens = s.sensitivity
         rows.append(("sensitivity", f"{sens.method} on {', '.join(sens.targets)}"))
+    if s.history:
+        rows.append(("history", _history_line(s)))
     params = uncertain_parameters(s)
     rows.append(("uncertain", f"{len(params)} parameters"))
     for head, names in _group_parameters(params):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .schema import ID_PATTERN, Actor, Channel, Defaults, Scenario, Stock
 from .typewalk import shape
@@ -99,11 +99,12 @@ def validate_partially(data: Any) -> tuple[Scenario, dict[str, set[Any]]]:
                 else:
                     entries[key] = entry
             values[name] = entries
-        elif name == "events":
+        elif name in ("events", "history"):
+            item = TypeAdapter(get_args(info.annotation)[0])  # a model, or a tagged union
             events: list[Any] = []
             for value in raw if isinstance(raw, list) else []:
                 try:
-                    events.append(_item_model(info.annotation).model_validate(value))
+                    events.append(item.validate_python(value))
                 except ValidationError:
                     events.append(None)
             values[name] = events

@@ -18,9 +18,10 @@ from .schema import Scenario
 from .typewalk import fields
 from .validation import did_you_mean
 
-SKIPPED_BLOCKS = ("defaults",)
+SKIPPED_BLOCKS = ("defaults", "history")
 """Blocks whose numbers are not parameters of their own: actors inherit ``defaults`` (each
-actor then carries its own copy, sampled on its own)."""
+actor then carries its own copy, sampled on its own); ``history`` holds observations, whose
+distributions say how well a value is known, not what the model samples."""
 
 
 def get_path(scenario: BaseModel, path: str) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import conditions, effects_checks
 from .distributions import is_distribution
+from .history import check_history
 from .schema import (
     ActorFields,
     Approval,
@@ -228,6 +229,7 @@ class Checker:
             self.counterfactual(cid, cf)
         if s.sensitivity is not None:
             self.sensitivity()
+        check_history(self)
         self.policies()
         return self.issues
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from .distributions import Number
+from .history import Observation
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -637,6 +638,7 @@ class Scenario(Block):
     events: list[Event] = Field(default_factory=list)
     counterfactuals: dict[Id, Counterfactual] = Field(default_factory=dict)
     sensitivity: Sensitivity | None = None
+    history: list[Observation] = Field(default_factory=list)
     run: Run = Field(default_factory=Run)
 
     def channel(self, ref: str) -> Channel:

@@ -177,6 +177,17 @@ def _message(err: dict[str, Any], at: Located) -> Issue:
             f"expected a number or a distribution; a distribution needs a '{disc}' key "
             f"({', '.join(tags)})",
         )
+    if kind == "observation_kind":
+        keys = ", ".join(map(str, at.node)) if isinstance(at.node, dict) else found
+        return Issue(
+            path,
+            "an observation names one of channel, alliance, red_line, front, stock or actor; "
+            f"found {keys}",
+        )
+    if kind == "quantity":
+        return Issue(
+            path, f"expected a number, an interval {{low, high}} or a distribution, found {found}"
+        )
     if kind in ("measure_kind", "condition_kind"):
         keys = ", ".join(map(str, at.node)) if isinstance(at.node, dict) else found
         what = (

@@ -73,10 +73,10 @@ def territory(front: int = 0, step: int = -1):
 def without(scenario: Any, *blocks: str, **items: list[str]) -> Any:
     """The scenario without whole blocks (``red_lines``) or named items of a block.
 
-    Counterfactuals and the sensitivity block, which name what is removed, go too.
+    Counterfactuals, the sensitivity block and the history, which name what is removed, go too.
     """
     d = scenario.model_dump(by_alias=True, exclude_none=True)
-    for key in ("counterfactuals", "sensitivity", *blocks):
+    for key in ("counterfactuals", "sensitivity", "history", *blocks):
         d.pop(key, None)
     for block, names in items.items():
         for name in names:

@@ -1,0 +1,236 @@
+"""``wargame backtest``: run a scenario's ensemble and score it against its ``history:``.
+
+The ensemble is an ordinary ``run`` (same options, seed and results folder); the folder also
+gets ``backtest.parquet`` (one row per observation and scoring rule, then the aggregates) and
+``backtest.png`` (each observed series inside its simulated bands).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from .app import BadInput, app
+from .common import (
+    ChunkOpt,
+    ForceOpt,
+    OutOpt,
+    QuietOpt,
+    RunsOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    check_scenario_file,
+    overrides_of,
+    run_experiment,
+)
+
+
+def _until_value(text: str | None) -> int | str | None:
+    if text is None:
+        return None
+    return int(text) if text.strip().isdigit() else text.strip()
+
+
+def _check_until(scenario: Any, until: int | str | None) -> list[str]:
+    """Problems of ``--until`` on the scenario's calendar (empty when it is fine)."""
+    if until is None:
+        return []
+    from sim.scenario.history import DATE_RE, step_label, step_of
+
+    if isinstance(until, str) and not DATE_RE.match(until):
+        return [f"--until: expected a step or a date as YYYY-MM or YYYY-MM-DD, got {until!r}"]
+    try:
+        step = step_of(scenario.time, until)
+    except ValueError as exc:
+        return [f"--until: {until!r} is not a calendar date ({exc})"]
+    t = scenario.time
+    if step < 0:
+        return [f"--until: {until} is before the start ({t.start})"]
+    if step > t.horizon:
+        end = step_label(t, t.horizon)
+        return [f"--until: {until} is after the horizon ({t.horizon} steps, {end})"]
+    return []
+
+
+@app.command("backtest")
+def backtest_command(
+    scenario: ScenarioArg,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="STEP|DATE",
+            help="Score only the observations after this step or date (out of sample).",
+        ),
+    ] = None,
+    runs: RunsOpt = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    chunk_size: ChunkOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score the ensemble against the scenario's history, beside naive forecasts.
+
+    Brier and log score for events and rung windows, CRPS for quantities, the coverage of the
+    50 % and 90 % bands, and the skill (1 − score/reference) against persistence (everything
+    as at step 0) and climatology (the prior ensemble).
+
+    Example: wargame backtest scenarios/seoul_arms_ukraine.yaml --runs 200 --until 2024-12
+    """
+    from sim.scenario import load_scenario
+
+    check_scenario_file(scenario)
+    sets = overrides_of(set_, None)
+    spec = load_scenario(scenario, overrides=sets or None)
+    if not spec.history:
+        raise BadInput(
+            f"{scenario}: the scenario has no history: block, so there is nothing to score "
+            "(docs/scenarios.md, History)"
+        )
+    when = _until_value(until)
+    problems = _check_until(spec, when)
+    if not problems and when is not None:
+        from sim.history.backtest import span
+
+        if all(span(obs, spec.time)[0] <= _step(spec, when) for obs in spec.history):
+            problems.append(f"--until: no observation lies after {until}; nothing to score")
+
+    def call(**options: Any) -> Any:
+        import sim.experiments as ex
+
+        options.pop("overrides", None)  # already applied to spec
+        return ex.run(spec, runs, seed, record="full", **options)
+
+    results, folder = run_experiment(
+        call,
+        scenario,
+        label="backtest",
+        out=out,
+        runs=runs,
+        horizon=None,
+        set_=set_,
+        workers=workers,
+        scheduler=None,
+        chunk_size=chunk_size,
+        resume=False,
+        force=force,
+        fmt="parquet",
+        quiet=quiet,
+        out_name=("backtest",),
+        problems=problems,
+    )
+    from sim.history.backtest import FIGURE, score, write_table
+    from sim.history.figure import backtest_figure
+
+    table = score(spec, results, until=_step(spec, when))
+    write_table(table, folder)
+    fig = backtest_figure(spec, results, table)
+    fig.savefig(folder / FIGURE)
+    render(table, spec, until)
+    print(f"Results: {folder}")
+    print(f"  table: {folder / 'backtest.parquet'} · figure: {folder / FIGURE}")
+
+
+def _step(spec: Any, when: int | str | None) -> int | None:
+    from sim.history.backtest import until_step
+
+    return until_step(spec, when)
+
+
+def render(table: Any, spec: Any, until: str | None) -> None:
+    """The backtest as a Rich table: one row per observation and rule, then the aggregates."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sim.history import CLIMATOLOGY_NOTE
+
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+    scope = f"observations after {until} (out of sample)" if until else "every observation"
+    t = Table(title=f"Backtest of {escape(spec.id)}: {scope}", title_justify="left")
+    for name in (
+        "when",
+        "observation",
+        "observed",
+        "forecast",
+        "score",
+        "persist.",
+        "skill",
+        "50/90",
+    ):
+        t.add_column(
+            name,
+            justify="left" if name in ("when", "observation") else "right",
+            no_wrap=name in ("when", "observed", "50/90"),
+            min_width=24 if name == "observation" else None,
+        )
+    rows = table[table["kind"] != "aggregate"]
+    for _, group in rows.groupby("observation", sort=False):
+        r = group.iloc[0]
+        if r["rule"] == "crps":
+            observed = _num(r["value"]) + (f" ±{_num(r['width'] / 2)}" if r["width"] > 0 else "")
+            fc = f"{_num(r['q50'])} [{_num(r['q05'])}, {_num(r['q95'])}]"
+            cover = f"{'✓' if r['in50'] else '·'}/{'✓' if r['in90'] else '·'}"
+        else:
+            observed, fc, cover = "yes", f"p={r['forecast']:.2f}", ""
+        t.add_row(
+            escape(r["when"]),
+            escape(f"{r['subject']}: {r['observed']}"),
+            observed,
+            fc,
+            " / ".join(_num(v) for v in group["model"]),
+            " / ".join(_num(v) for v in group["persistence"]),
+            " / ".join(_skill(v) for v in group["skill_persistence"]),
+            cover,
+        )
+    console.print(t)
+    console.print(
+        "[dim]score: Brier / log score for events and rung windows, CRPS for quantities.[/]"
+    )
+    agg = Table(
+        title="Aggregate (mean score; skill = 1 − score/reference; for CRPS, of the geometric "
+        "mean of the ratios)",
+        title_justify="left",
+    )
+    for name in (
+        "rule",
+        "n",
+        "model",
+        "persistence",
+        "skill vs pers.",
+        "climatology",
+        "skill vs clim.",
+        "coverage 50/90 %",
+    ):
+        agg.add_column(name, justify="left" if name == "rule" else "right")
+    for r in table[table["kind"] == "aggregate"].itertuples():
+        cover = f"{r.in50:.0%} / {r.in90:.0%}" if r.rule == "crps" else ""
+        agg.add_row(
+            r.rule,
+            str(r.subject).split()[0],
+            _num(r.model),
+            _num(r.persistence),
+            _skill(r.skill_persistence),
+            _num(r.climatology),
+            _skill(r.skill_climatology),
+            cover,
+        )
+    console.print(agg)
+    console.print(f"[dim]{escape(CLIMATOLOGY_NOTE)}.[/]")
+
+
+def _num(v: float) -> str:
+    from sim.analysis.style import compact
+
+    return "–" if v != v else compact(float(v))
+
+
+def _skill(v: float) -> str:
+    return "–" if v != v else f"{v:+.2f}"
