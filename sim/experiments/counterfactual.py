@@ -192,6 +192,8 @@ def compare(
     format: str = "parquet",
     overrides: Any = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
 ) -> Comparison:
     """Run every arm of a counterfactual on common random numbers and compare them.
 
@@ -203,7 +205,7 @@ def compare(
         baseline: The arm the others are compared with (default: the last arm).
         record: ``outcomes`` (default: one row per run, all a comparison needs) or ``full``.
         workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command: as for :func:`sim.experiments.run`.
+            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
 
     Returns:
         A :class:`Comparison`: the arms' results (``arm`` column) and :meth:`Comparison.table`.
@@ -239,5 +241,7 @@ def compare(
         scheduler=scheduler,
         progress=progress,
         command=command,
+        allow_version_change=allow_version_change,
+        memory_check=memory_check,
     )
     return Comparison(res, cf_id, baseline)

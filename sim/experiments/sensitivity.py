@@ -403,6 +403,8 @@ def sensitivity(
     format: str = "parquet",
     overrides: Any = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
     levels: int = LEVELS,
 ) -> SensitivityResult:
     """Morris or Sobol indices of the scenario's uncertain parameters on its outcomes.
@@ -420,7 +422,7 @@ def sensitivity(
             else every parameter given as a distribution).
         seed: Seed of the design, the runs and the bootstrap (default: ``run.seed``).
         workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command: as for :func:`sim.experiments.run`.
+            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
         levels: Morris grid levels.
 
     Returns:
@@ -485,6 +487,8 @@ def sensitivity(
         scheduler=scheduler,
         progress=progress,
         command=command,
+        allow_version_change=allow_version_change,
+        memory_check=memory_check,
     )
     outcomes = res.outcomes
     ys = {t: target_values(outcomes, t, sc.time.horizon) for t in wanted}
