@@ -14,6 +14,7 @@ that ``wargame --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import sys
 import time
@@ -25,6 +26,8 @@ import typer
 
 from .app import BadInput
 
+MAX_NAME = 80
+"""Longest scenario id used in a default ``--out`` name (file names stop at 255 bytes)."""
 PLAIN_INTERVAL = 5.0
 """Seconds between progress lines when the output is not a terminal."""
 
@@ -213,7 +216,8 @@ def check_scenario_file(path: Path) -> None:
 
 def default_out(scenario_path: Path, *parts: str) -> Path:
     """``runs/<scenario-id>[-parts]-<timestamp>/`` (a fresh folder, never an existing one)."""
-    sid = _scenario_id(scenario_path)
+    sid = re.sub(r"[^A-Za-z0-9_.-]+", "_", _scenario_id(scenario_path))[:MAX_NAME].strip(".")
+    sid = sid or "scenario"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = Path("runs") / "-".join([sid, *parts, stamp])
     out, n = base, 2
@@ -322,6 +326,21 @@ FormatOpt = Annotated[
     str, typer.Option("--format", metavar="parquet|csv", help="Format of the tables.")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+VersionChangeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-version-change",
+        help="With --resume: continue a folder started with other package versions"
+        " (recorded per chunk).",
+    ),
+]
+NoMemoryCheckOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-memory-check",
+        help="Run even when the chunks are estimated not to fit in the memory available.",
+    ),
+]
 
 
 # --- one experiment, start to finish ----------------------------------------------------------
@@ -346,6 +365,8 @@ def run_experiment(
     record: str | None = None,
     out_name: Sequence[str] = (),
     problems: Sequence[str] = (),
+    allow_version_change: bool = False,
+    no_memory_check: bool = False,
 ) -> tuple[Any, Path]:
     """Check the shared options, then run one experiment under :func:`drive`.
 
@@ -362,6 +383,8 @@ def run_experiment(
             here; ``call`` passes them on itself).
         out_name: Words added to the default folder's name (the counterfactual, say).
         problems: The command's own bad options, reported with the shared ones.
+        allow_version_change, no_memory_check: ``--allow-version-change`` and
+            ``--no-memory-check``.
 
     Returns:
         What ``call`` returned, and the results folder.
@@ -393,6 +416,8 @@ def run_experiment(
             format=fmt,
             overrides=overrides_of(set_, horizon),
             command=["wargame", *sys.argv[1:]],
+            allow_version_change=allow_version_change,
+            memory_check=not no_memory_check,
         )
 
     return drive(action, folder), folder
