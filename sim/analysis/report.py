@@ -19,6 +19,7 @@ import html
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -369,26 +370,50 @@ def to_html(blocks: list[Block]) -> str:
     return "\n".join(out) + "\n"
 
 
+_MD_LINE_START = re.compile(
+    r"^(\s*)(#{1,6}(?=\s|$)|[>+*-](?=\s|$)|\d+[.)](?=\s|$)|[=-]+\s*$|[*_]{3,}|\[)"
+)
+
+
+def _md(text: object) -> str:
+    """Text (a scenario's title, an actor's name...) as inert Markdown: no HTML (``<``, ``>``
+    and ``&`` as entities, so ``<script>`` shows as text in every viewer), no link or image
+    (``](`` escaped, and a ``[`` that could start a link definition), no line break, and no
+    heading, quote or list at its start."""
+    t = html.escape(str(text), quote=False).replace("\\", "\\\\")
+    t = t.replace("](", "]\\(").replace("`", "\\`")  # a link needs ](; code a backtick
+    t = " ".join(t.splitlines())
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", t, count=1)
+
+
 def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|")
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text`` (which cannot close it)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """The report as Markdown with images embedded as ``data:`` URIs."""
+    """The report as Markdown with images embedded as ``data:`` URIs; every text is escaped
+    (:func:`_md`), as the HTML report escapes it."""
     out: list[str] = []
     for b in blocks:
         if b.kind == "h1":
-            out += [f"# {b.text}", ""]
+            out += [f"# {_md(b.text)}", ""]
         elif b.kind == "h2":
-            out += [f"## {b.text}", ""]
+            out += [f"## {_md(b.text)}", ""]
         elif b.kind == "h3":
-            out += [f"### {b.text}", ""]
+            out += [f"### {_md(b.text)}", ""]
         elif b.kind == "p":
-            out += [b.text, ""]
+            out += [_md(b.text), ""]
         elif b.kind == "pre":
-            out += ["```", b.text, "```", ""]
+            fence = _fence(b.text)
+            out += [fence, b.text, fence, ""]
         elif b.kind == "list":
-            out += [f"- {i}" for i in b.data] + [""]
+            out += [f"- {_md(i)}" for i in b.data] + [""]
         elif b.kind == "table":
             header, rows = b.data
             out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
@@ -397,7 +422,7 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append("")
         elif b.kind == "figure":
             data = base64.b64encode(b.data).decode("ascii")
-            out += [f"![{b.text}](data:image/png;base64,{data})", "", f"*{b.text}*", ""]
+            out += [f"![{_md(b.text)}](data:image/png;base64,{data})", "", f"*{_md(b.text)}*", ""]
     return "\n".join(out)
 
 

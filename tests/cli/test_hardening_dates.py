@@ -20,7 +20,7 @@ FLAGSHIP = ROOT / "scenarios" / "seoul_arms_ukraine.yaml"
 
 
 def test_a_yearly_horizon_past_2262_is_refused_not_wrapped(wargame):
-    code, out, err = wargame(
+    code, _, err = wargame(
         "run", FLAGSHIP, "--set", "time.step=year", "--horizon", 300, "--runs", 2, "--out", "o"
     )
     assert code == 2, err
