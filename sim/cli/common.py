@@ -267,6 +267,14 @@ def drive(action: Callable[[], Any], out: Path) -> Any:
         else:
             print("interrupted before anything was written", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # the disk, after the folder was opened (full, removed, ...)
+        print(f"error: {exc.strerror or exc}: {exc.filename or out}", file=sys.stderr)
+        print(
+            f"finished chunks are kept in {out}; after fixing the cause,"
+            f" continue with: {resume_hint(out)}",
+            file=sys.stderr,
+        )
+        sys.exit(1)
     except ChunkFailed as exc:
         print(f"error: {', '.join(exc.chunks)} failed:", file=sys.stderr)
         print(exc.detail, file=sys.stderr)
