@@ -19,11 +19,12 @@ import html
 import io
 import math
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.mdescape import fence as _fence
+from sim.analysis.mdescape import md as _md
 from sim.analysis.source import Source, as_source
 
 FORMATS = ("html", "md")
@@ -370,30 +371,8 @@ def to_html(blocks: list[Block]) -> str:
     return "\n".join(out) + "\n"
 
 
-_MD_LINE_START = re.compile(
-    r"^(\s*)(#{1,6}(?=\s|$)|[>+*-](?=\s|$)|\d+[.)](?=\s|$)|[=-]+\s*$|[*_]{3,}|\[)"
-)
-
-
-def _md(text: object) -> str:
-    """Text (a scenario's title, an actor's name...) as inert Markdown: no HTML (``<``, ``>``
-    and ``&`` as entities, so ``<script>`` shows as text in every viewer), no link or image
-    (``](`` escaped, and a ``[`` that could start a link definition), no line break, and no
-    heading, quote or list at its start."""
-    t = html.escape(str(text), quote=False).replace("\\", "\\\\")
-    t = t.replace("](", "]\\(").replace("`", "\\`")  # a link needs ](; code a backtick
-    t = " ".join(t.splitlines())
-    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", t, count=1)
-
-
 def _md_cell(text: str) -> str:
     return _md(text).replace("|", "\\|")
-
-
-def _fence(text: str) -> str:
-    """A code fence longer than any run of backticks in ``text`` (which cannot close it)."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
 
 
 def to_markdown(blocks: list[Block]) -> str:
