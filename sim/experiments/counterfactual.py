@@ -70,6 +70,23 @@ def baseline_of(arms: Sequence[str], baseline: str | None) -> str:
     return baseline or arms[-1]
 
 
+def check_measure_steps(scenario: Any, cf_id: str) -> None:
+    """Refuse a measure of the counterfactual dated after the horizon (``--horizon 12`` with
+    a measure at step 24): it would be read at the horizon under another step's name."""
+    horizon = scenario.time.horizon
+    late = []
+    for i, m in enumerate(scenario.counterfactuals[cf_id].measure):
+        for name in ("crossed_by", "territory_at", "max_escalation_by", "approval_at"):
+            step = getattr(m, name, None)
+            if step is not None and step > horizon:
+                late.append(
+                    f"counterfactuals.{cf_id}.measure.{i}.{name}: step {step} is after the"
+                    f" horizon ({horizon} steps)"
+                )
+    if late:
+        raise ExperimentError(*late, "lengthen the horizon, or change the measure's step")
+
+
 def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
     """``(outcomes column, readable label)`` of every measure of the counterfactual.
 
@@ -212,6 +229,7 @@ def compare(
     """
     sc, source = load(scenario, overrides)
     cf_id = choose(sc, counterfactual)
+    check_measure_steps(sc, cf_id)
     arms = dict(sc.counterfactuals[cf_id].arms)
     chosen = baseline_of(list(arms), baseline)
     runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
