@@ -188,8 +188,14 @@ def check_common(
         found.append("--workers and --scheduler: choose one (the cluster has its own workers)")
     if resume and force:
         found.append("--resume and --force: choose one (continue the folder, or replace it)")
-    if scheduler is not None and not scheduler.strip():
-        found.append("--scheduler: expected an address such as tcp://127.0.0.1:8786")
+    if scheduler is not None:
+        from sim.experiments.errors import ExperimentError
+        from sim.experiments.executors import check_address
+
+        try:
+            check_address(scheduler)
+        except ExperimentError as exc:
+            found += exc.lines
     if fmt not in ("parquet", "csv"):
         found.append(f"--format: expected parquet or csv, got {fmt!r}")
     if record is not None and record not in ("full", "outcomes"):
