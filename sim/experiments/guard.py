@@ -72,8 +72,12 @@ def check_replaceable(path: Path) -> None:
 
 
 def clear(path: Path) -> None:
-    """Remove what is in ``path`` except the lock (checked by :func:`check_replaceable`)."""
-    for p in path.iterdir():
+    """Remove what is in ``path`` except the lock (checked by :func:`check_replaceable`).
+
+    The manifest goes last: a kill on the way leaves a folder that is still ours (``--force``
+    and ``--resume`` both work on it), never tables without a manifest.
+    """
+    for p in sorted(path.iterdir(), key=lambda q: q.name == "manifest.json"):
         if p.name == LOCK:
             continue
         if p.is_dir() and not p.is_symlink():

@@ -283,10 +283,12 @@ class FolderStore:
             clear(p)  # --force, checked by check()
         self._clean_temporaries()
         if not self.resuming:
-            atomic_write_text(p / SCENARIO, scenario_yaml)
             self.manifest["status"] = "running"
-            self.write_manifest()
+            self.write_manifest()  # first: a folder with anything in it has its manifest
+            atomic_write_text(p / SCENARIO, scenario_yaml)
             return set()
+        if not (p / SCENARIO).is_file():  # killed between the manifest and the scenario
+            atomic_write_text(p / SCENARIO, scenario_yaml)
         old = read_manifest(p)
         if old.get("status") == "complete" and all(
             (p / t["file"]).exists() for t in old.get("tables", {}).values()
