@@ -236,7 +236,9 @@ def default_out(scenario_path: Path, *parts: str) -> Path:
 def _scenario_id(path: Path) -> str:
     """The scenario's ``id`` (read cheaply from its top level), else the file's stem."""
     try:
-        for line in path.read_text(encoding="utf-8").splitlines():
+        with open(path, "rb") as f:  # the head only: the file may be huge, or /dev/zero
+            head = f.read(65536).decode("utf-8", errors="replace")
+        for line in head.splitlines():
             if line.startswith("id:"):
                 value = line[3:].split("#", 1)[0].strip().strip("'\"")
                 if value:

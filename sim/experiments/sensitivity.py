@@ -123,6 +123,10 @@ def check_method(method: str) -> None:
         raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
 
 
+MAX_SAMPLES = 2**14
+"""Most Morris trajectories or Sobol base samples (the design is built in memory)."""
+
+
 def check_samples(method: str, samples: int) -> None:
     """Refuse a design too small for ``method`` (or a Sobol size that is not a power of 2)."""
     check_method(method)
@@ -133,6 +137,8 @@ def check_samples(method: str, samples: int) -> None:
             f"--samples {samples}: too small for {method}; give at least {low} {unit}"
             f" (e.g. --samples {DEFAULT_SAMPLES[method]})"
         )
+    if samples > MAX_SAMPLES:  # the design is made in memory before any run
+        raise ExperimentError(f"--samples {samples}: at most {MAX_SAMPLES:,} {unit}")
     if method == "sobol" and samples & (samples - 1):
         up = 1 << (samples - 1).bit_length()
         raise ExperimentError(
