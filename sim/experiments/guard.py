@@ -8,7 +8,9 @@ Two guards, both checked before anything in a folder is written or removed:
   ``flock`` on that file, chosen over a PID file created with ``O_EXCL`` (or ``filelock``, which
   does the same ``flock``): the kernel releases it when its process dies, however it dies
   (``kill -9`` included), so a stale lock can never block a ``--resume``, and PID reuse cannot
-  make a dead writer look alive. The file also records the holder's PID and start time, which
+  make a dead writer look alive. (Where there is no ``flock`` — Windows — the lock is the
+  file itself, created with ``O_CREAT | O_EXCL``, and a file whose PID is gone is stale.)
+  The file also records the holder's PID and start time, which
   the refusal names; a lock file whose PID is gone is reported as stale and taken over. The
   file is removed when the lock is released (and the inode checked after locking, so a writer
   never holds the lock of a file another has just removed).
@@ -125,22 +127,18 @@ class FolderLock:
         """What a stale lock file (its PID gone) said, when one was taken over."""
 
     def acquire(self) -> FolderLock:
-        import fcntl
-
         self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not POSIX (Windows): a PID file created exclusively
+            return self._acquire_pid_file()
         for _ in range(50):
             fd = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(fd)
-                held = _holder(self.file)
-                pid = held.get("pid", "unknown")
-                raise ExperimentError(
-                    f"{self.path}: being written by another wargame process (PID {pid},"
-                    f" since {held.get('since', '?')}); wait for it to end, or choose another"
-                    " --out"
-                ) from None
+                raise self._refusal() from None
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.file).st_ino
             except FileNotFoundError:
@@ -148,16 +146,44 @@ class FolderLock:
             if not same:  # removed by its last holder between our open and our lock
                 os.close(fd)
                 continue
-            old = _holder(self.file)
-            if old.get("pid") is not None and not _alive(old.get("pid")):
-                self.stale = old
-            since = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-            info = json.dumps({"pid": os.getpid(), "since": since}).encode()
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, info, 0)
-            self._fd = fd
+            self._take(fd)
             return self
         raise ExperimentError(f"{self.path}: could not lock the folder (it keeps changing)")
+
+    def _acquire_pid_file(self) -> FolderLock:
+        """Where there is no ``flock``: ``O_CREAT | O_EXCL`` makes one creator win; a lock
+        file whose PID is gone is stale, removed, and the creation tried again."""
+        for _ in range(50):
+            try:
+                fd = os.open(self.file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                held = _holder(self.file)
+                if _alive(held.get("pid")) or not held:  # alive, or still being written
+                    raise self._refusal() from None
+                self.stale = held
+                self.file.unlink(missing_ok=True)
+                continue
+            self._take(fd)
+            return self
+        raise ExperimentError(f"{self.path}: could not lock the folder (it keeps changing)")
+
+    def _take(self, fd: int) -> None:
+        old = _holder(self.file)
+        if old.get("pid") is not None and not _alive(old.get("pid")):
+            self.stale = old
+        since = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+        info = json.dumps({"pid": os.getpid(), "since": since}).encode()
+        os.ftruncate(fd, 0)
+        os.write(fd, info)
+        self._fd = fd
+
+    def _refusal(self) -> ExperimentError:
+        held = _holder(self.file)
+        return ExperimentError(
+            f"{self.path}: being written by another wargame process (PID"
+            f" {held.get('pid', 'unknown')}, since {held.get('since', '?')}); wait for it to"
+            " end, or choose another --out"
+        )
 
     def release(self) -> None:
         if self._fd is None:

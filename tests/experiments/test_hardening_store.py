@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -180,3 +181,18 @@ def test_resume_refuses_a_version_change_unless_allowed_and_records_it_per_chunk
     assert "versions" not in chunks["c000000"]  # made by the folder's versions
     assert chunks["c000001"]["versions"]["numpy"] != "0.0.1"  # made by this one
     assert manifest["resumed"][-1]["versions"] == chunks["c000001"]["versions"]
+
+
+def test_without_flock_the_lock_is_an_exclusive_pid_file(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: no flock
+    out = tmp_path / "run"
+    with FolderLock(out):
+        with pytest.raises(ExperimentError, match=rf"PID {os.getpid()}"):
+            FolderLock(out).acquire()
+    assert not (out / LOCK).exists()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (out / LOCK).write_text(json.dumps({"pid": dead.pid, "since": "then"}))
+    lock = FolderLock(out).acquire()
+    assert lock.stale == {"pid": dead.pid, "since": "then"}
+    lock.release()
