@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.mdescape import fence as _fence
+from sim.analysis.mdescape import md as _md
 from sim.analysis.source import Source, as_source
 
 FORMATS = ("html", "md")
@@ -377,25 +379,27 @@ def to_html(blocks: list[Block]) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|")
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """The report as Markdown with images embedded as ``data:`` URIs."""
+    """The report as Markdown with images embedded as ``data:`` URIs; every text is escaped
+    (:func:`_md`), as the HTML report escapes it."""
     out: list[str] = []
     for b in blocks:
         if b.kind == "h1":
-            out += [f"# {b.text}", ""]
+            out += [f"# {_md(b.text)}", ""]
         elif b.kind == "h2":
-            out += [f"## {b.text}", ""]
+            out += [f"## {_md(b.text)}", ""]
         elif b.kind == "h3":
-            out += [f"### {b.text}", ""]
+            out += [f"### {_md(b.text)}", ""]
         elif b.kind == "p":
-            out += [b.text, ""]
+            out += [_md(b.text), ""]
         elif b.kind == "pre":
-            out += ["```", b.text, "```", ""]
+            fence = _fence(b.text)
+            out += [fence, b.text, fence, ""]
         elif b.kind == "list":
-            out += [f"- {i}" for i in b.data] + [""]
+            out += [f"- {_md(i)}" for i in b.data] + [""]
         elif b.kind == "table":
             header, rows = b.data
             out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
@@ -404,7 +408,7 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append("")
         elif b.kind == "figure":
             data = base64.b64encode(b.data).decode("ascii")
-            out += [f"![{b.text}](data:image/png;base64,{data})", "", f"*{b.text}*", ""]
+            out += [f"![{_md(b.text)}](data:image/png;base64,{data})", "", f"*{_md(b.text)}*", ""]
     return "\n".join(out)
 
 

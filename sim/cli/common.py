@@ -14,6 +14,7 @@ that ``wargame --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import sys
 import time
@@ -25,6 +26,8 @@ import typer
 
 from .app import BadInput
 
+MAX_NAME = 80
+"""Longest scenario id used in a default ``--out`` name (file names stop at 255 bytes)."""
 PLAIN_INTERVAL = 5.0
 """Seconds between progress lines when the output is not a terminal."""
 
@@ -185,8 +188,14 @@ def check_common(
         found.append("--workers and --scheduler: choose one (the cluster has its own workers)")
     if resume and force:
         found.append("--resume and --force: choose one (continue the folder, or replace it)")
-    if scheduler is not None and not scheduler.strip():
-        found.append("--scheduler: expected an address such as tcp://127.0.0.1:8786")
+    if scheduler is not None:
+        from sim.experiments.errors import ExperimentError
+        from sim.experiments.executors import check_address
+
+        try:
+            check_address(scheduler)
+        except ExperimentError as exc:
+            found += exc.lines
     if fmt not in ("parquet", "csv"):
         found.append(f"--format: expected parquet or csv, got {fmt!r}")
     if record is not None and record not in ("full", "outcomes"):
@@ -213,7 +222,8 @@ def check_scenario_file(path: Path) -> None:
 
 def default_out(scenario_path: Path, *parts: str) -> Path:
     """``runs/<scenario-id>[-parts]-<timestamp>/`` (a fresh folder, never an existing one)."""
-    sid = _scenario_id(scenario_path)
+    sid = re.sub(r"[^A-Za-z0-9_.-]+", "_", _scenario_id(scenario_path))[:MAX_NAME].strip(".")
+    sid = sid or "scenario"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = Path("runs") / "-".join([sid, *parts, stamp])
     out, n = base, 2
@@ -226,7 +236,9 @@ def default_out(scenario_path: Path, *parts: str) -> Path:
 def _scenario_id(path: Path) -> str:
     """The scenario's ``id`` (read cheaply from its top level), else the file's stem."""
     try:
-        for line in path.read_text(encoding="utf-8").splitlines():
+        with open(path, "rb") as f:  # the head only: the file may be huge, or /dev/zero
+            head = f.read(65536).decode("utf-8", errors="replace")
+        for line in head.splitlines():
             if line.startswith("id:"):
                 value = line[3:].split("#", 1)[0].strip().strip("'\"")
                 if value:
@@ -263,6 +275,14 @@ def drive(action: Callable[[], Any], out: Path) -> Any:
         else:
             print("interrupted before anything was written", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # the disk, after the folder was opened (full, removed, ...)
+        print(f"error: {exc.strerror or exc}: {exc.filename or out}", file=sys.stderr)
+        print(
+            f"finished chunks are kept in {out}; after fixing the cause,"
+            f" continue with: {resume_hint(out)}",
+            file=sys.stderr,
+        )
+        sys.exit(1)
     except ChunkFailed as exc:
         print(f"error: {', '.join(exc.chunks)} failed:", file=sys.stderr)
         print(exc.detail, file=sys.stderr)
@@ -322,6 +342,21 @@ FormatOpt = Annotated[
     str, typer.Option("--format", metavar="parquet|csv", help="Format of the tables.")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+VersionChangeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-version-change",
+        help="With --resume: continue a folder started with other package versions"
+        " (recorded per chunk).",
+    ),
+]
+NoMemoryCheckOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-memory-check",
+        help="Run even when the chunks are estimated not to fit in the memory available.",
+    ),
+]
 
 
 # --- one experiment, start to finish ----------------------------------------------------------
@@ -346,6 +381,8 @@ def run_experiment(
     record: str | None = None,
     out_name: Sequence[str] = (),
     problems: Sequence[str] = (),
+    allow_version_change: bool = False,
+    no_memory_check: bool = False,
 ) -> tuple[Any, Path]:
     """Check the shared options, then run one experiment under :func:`drive`.
 
@@ -362,6 +399,8 @@ def run_experiment(
             here; ``call`` passes them on itself).
         out_name: Words added to the default folder's name (the counterfactual, say).
         problems: The command's own bad options, reported with the shared ones.
+        allow_version_change, no_memory_check: ``--allow-version-change`` and
+            ``--no-memory-check``.
 
     Returns:
         What ``call`` returned, and the results folder.
@@ -393,6 +432,8 @@ def run_experiment(
             format=fmt,
             overrides=overrides_of(set_, horizon),
             command=["wargame", *sys.argv[1:]],
+            allow_version_change=allow_version_change,
+            memory_check=not no_memory_check,
         )
 
     return drive(action, folder), folder

@@ -19,6 +19,7 @@ from .common import (
     ForceOpt,
     FormatOpt,
     HorizonOpt,
+    NoMemoryCheckOpt,
     OutOpt,
     QuietOpt,
     ResumeOpt,
@@ -27,6 +28,7 @@ from .common import (
     SchedulerOpt,
     SeedOpt,
     SetOpt,
+    VersionChangeOpt,
     WorkersOpt,
     run_experiment,
 )
@@ -68,6 +70,8 @@ def compare_command(
     ] = "outcomes",
     fmt: FormatOpt = "parquet",
     quiet: QuietOpt = False,
+    allow_version_change: VersionChangeOpt = False,
+    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Compare the arms of a counterfactual on common random numbers.
 
@@ -100,6 +104,8 @@ def compare_command(
         force=force,
         fmt=fmt,
         quiet=quiet,
+        allow_version_change=allow_version_change,
+        no_memory_check=no_memory_check,
     )
     print(text)
     print()
@@ -157,6 +163,8 @@ def sensitivity_command(
     force: ForceOpt = False,
     fmt: FormatOpt = "parquet",
     quiet: QuietOpt = False,
+    allow_version_change: VersionChangeOpt = False,
+    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Rank the uncertain parameters by their influence on chosen outcomes.
 
@@ -188,6 +196,8 @@ def sensitivity_command(
         force=force,
         fmt=fmt,
         quiet=quiet,
+        allow_version_change=allow_version_change,
+        no_memory_check=no_memory_check,
         problems=problems,
     )
     print(text)

@@ -16,6 +16,7 @@ from .common import (
     ForceOpt,
     FormatOpt,
     HorizonOpt,
+    NoMemoryCheckOpt,
     OutOpt,
     QuietOpt,
     ResumeOpt,
@@ -24,6 +25,7 @@ from .common import (
     SchedulerOpt,
     SeedOpt,
     SetOpt,
+    VersionChangeOpt,
     WorkersOpt,
     run_experiment,
 )
@@ -52,6 +54,8 @@ def run_command(
     ] = "full",
     fmt: FormatOpt = "parquet",
     quiet: QuietOpt = False,
+    allow_version_change: VersionChangeOpt = False,
+    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Run an ensemble of a scenario and print the key estimands.
 
@@ -79,6 +83,8 @@ def run_command(
         force=force,
         fmt=fmt,
         quiet=quiet,
+        allow_version_change=allow_version_change,
+        no_memory_check=no_memory_check,
     )
     if results.outcomes is not None:
         print(results.summary().render())

@@ -70,6 +70,23 @@ def baseline_of(arms: Sequence[str], baseline: str | None) -> str:
     return baseline or arms[-1]
 
 
+def check_measure_steps(scenario: Any, cf_id: str) -> None:
+    """Refuse a measure of the counterfactual dated after the horizon (``--horizon 12`` with
+    a measure at step 24): it would be read at the horizon under another step's name."""
+    horizon = scenario.time.horizon
+    late = []
+    for i, m in enumerate(scenario.counterfactuals[cf_id].measure):
+        for name in ("crossed_by", "territory_at", "max_escalation_by", "approval_at"):
+            step = getattr(m, name, None)
+            if step is not None and step > horizon:
+                late.append(
+                    f"counterfactuals.{cf_id}.measure.{i}.{name}: step {step} is after the"
+                    f" horizon ({horizon} steps)"
+                )
+    if late:
+        raise ExperimentError(*late, "lengthen the horizon, or change the measure's step")
+
+
 def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
     """``(outcomes column, readable label)`` of every measure of the counterfactual.
 
@@ -196,6 +213,8 @@ def compare(
     format: str = "parquet",
     overrides: Any = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
 ) -> Comparison:
     """Run every arm of a counterfactual on common random numbers and compare them.
 
@@ -207,13 +226,14 @@ def compare(
         baseline: The arm the others are compared with (default: the last arm).
         record: ``outcomes`` (default: one row per run, all a comparison needs) or ``full``.
         workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command: as for :func:`sim.experiments.run`.
+            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
 
     Returns:
         A :class:`Comparison`: the arms' results (``arm`` column) and :meth:`Comparison.table`.
     """
     sc, source = load(scenario, overrides)
     cf_id = choose(sc, counterfactual)
+    check_measure_steps(sc, cf_id)
     arms = dict(sc.counterfactuals[cf_id].arms)
     chosen = baseline_of(list(arms), baseline)
     runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
@@ -243,5 +263,7 @@ def compare(
         scheduler=scheduler,
         progress=progress,
         command=command,
+        allow_version_change=allow_version_change,
+        memory_check=memory_check,
     )
     return Comparison(res, cf_id, baseline)

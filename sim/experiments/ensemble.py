@@ -14,10 +14,8 @@ store, marking the folder ``interrupted`` on Ctrl-C and ``failed`` when a chunk 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .errors import ChunkFailed, ExperimentError
+from .manifest import manifest_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,84 +256,6 @@ def resolve_settings(
     return int(runs), int(seed), int(chunk_size)
 
 
-def _sha256(text: str | bytes) -> str:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()
-
-
-def source_text(scenario: Any, source: Path | None) -> bytes | None:
-    """The bytes of the scenario file as written (``None`` when it came from elsewhere)."""
-    path = source or getattr(scenario, "source", None) or getattr(scenario, "path", None)
-    if path is None:
-        return None
-    try:
-        return Path(path).read_bytes()
-    except OSError:
-        return None
-
-
-def manifest_for(
-    ens: Ensemble, fmt: str, chunks: Sequence[Chunk], command: Sequence[str] | None
-) -> dict[str, Any]:
-    """The manifest of a new results folder (see ``architecture.md``)."""
-    from sim.scenario import dump_resolved
-
-    from .store import now, versions
-
-    resolved = dump_resolved(ens.scenario)
-    text = source_text(ens.scenario, ens.source)
-    arms = list(ens.arms) if ens.arms else None
-    identity = {
-        "kind": ens.kind,
-        "scenario_sha256": _sha256(resolved),
-        "seed": ens.seed,
-        "runs": ens.runs,
-        "chunk_size": ens.chunk_size,
-        "record": ens.record,
-        "format": fmt,
-        "arms": arms,
-        **ens.identity,
-    }
-    return {
-        "wargame_results": 1,
-        "kind": ens.kind,
-        "scenario_id": ens.scenario.id,
-        "scenario": {
-            "id": ens.scenario.id,
-            "title": ens.scenario.title,
-            "file": str(ens.source) if ens.source else None,
-            "sha256_text": _sha256(text) if text is not None else None,
-            "sha256_resolved": identity["scenario_sha256"],
-            "horizon": ens.scenario.time.horizon,
-        },
-        "seed": ens.seed,
-        "runs": ens.runs,
-        "chunk_size": ens.chunk_size,
-        "n_chunks": math.ceil(ens.runs / ens.chunk_size),
-        "record": ens.record,
-        "format": fmt,
-        "arms": arms,
-        **ens.info,
-        "versions": versions(),
-        "command": list(command) if command is not None else list(sys.argv),
-        "started": now(),
-        "finished": None,
-        "status": "new",
-        "identity": identity,
-        "chunks": [
-            {
-                "key": c.key,
-                "arm": c.arm,
-                "index": c.index,
-                "runs": [c.start, c.stop],
-                "status": "pending",
-            }
-            for c in chunks
-        ],
-        "_scenario_yaml": resolved,
-    }
-
-
 def execute(
     ens: Ensemble,
     *,
@@ -346,6 +267,8 @@ def execute(
     scheduler: str | None = None,
     progress: Progress | None = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
 ) -> Results:
     """Run an ensemble into a results folder (or memory) and return its :class:`Results`.
 
@@ -358,21 +281,50 @@ def execute(
         ChunkFailed: a chunk failed; finished chunks are kept, the folder is marked failed.
         KeyboardInterrupt: Ctrl-C; finished chunks are kept, the folder is marked interrupted.
     """
-    from .executors import make_executor
-    from .results import Results
-    from .store import CHUNKS, FolderStore, MemoryStore
+    from . import budget
+    from .executors import default_workers
+    from .store import FolderStore, MemoryStore
 
     if ens.record not in RECORDS:
         raise ExperimentError(f"--record: expected one of {', '.join(RECORDS)}, got {ens.record!r}")
+    local = min(workers or default_workers(), default_workers())
+    est = budget.check(
+        ens.scenario,
+        ens.runs,
+        ens.chunk_size,
+        ens.record,
+        local,
+        len(ens.arms or [None]),
+        memory_check=memory_check and scheduler is None,
+    )
     chunks = ens.chunks()
     manifest = manifest_for(ens, fmt, chunks, command)
+    manifest["estimate"] = est.as_dict()
     store: FolderStore | MemoryStore
     if out is not None:
-        store = FolderStore(out, manifest, fmt)
+        store = FolderStore(out, manifest, fmt, allow_version_change)
         store.check(resume=resume, force=force)
     else:
         store = MemoryStore(manifest)
-    progress = progress or NoProgress()
+    try:
+        return _drive(ens, store, chunks, workers, scheduler, progress or NoProgress())
+    finally:
+        if isinstance(store, FolderStore):
+            store.close()
+
+
+def _drive(
+    ens: Ensemble,
+    store: Any,
+    chunks: list[Chunk],
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress,
+) -> Results:
+    """Connect the executor, open the store, stream the chunks in, make the tables."""
+    from .executors import make_executor
+    from .results import Results
+    from .store import CHUNKS, FolderStore, MemoryStore
 
     with make_executor(workers, scheduler, len(chunks)) as executor:
         store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}
@@ -398,6 +350,11 @@ def execute(
             progress.stop()
             store.mark("failed", failed=exc.keys, error=str(exc))
             raise
+        except MemoryError:
+            progress.stop()
+            why = "out of memory (MemoryError): use a smaller --chunk-size or fewer --workers"
+            store.mark("failed", error=why)
+            raise ChunkFailed(["a chunk"], why) from None
         progress.stop()
 
     keys = [c.key for c in chunks]
@@ -449,6 +406,8 @@ def run(
     format: str = "parquet",
     overrides: Any = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
 ) -> Results:
     """Run an ensemble of the scenario and return its results.
 
@@ -468,6 +427,10 @@ def run(
         format: ``parquet`` or ``csv`` for the tables of the folder.
         overrides: ``PATH=VALUE`` strings or a mapping, applied when loading ``scenario``.
         command: The command line to record in the manifest (default ``sys.argv``).
+        allow_version_change: Resume a folder started with other package versions (each
+            chunk then records the versions that made it).
+        memory_check: Refuse chunks that would not fit in memory (see
+            :mod:`sim.experiments.budget`); ``False`` skips that check.
 
     Returns:
         The :class:`~sim.experiments.results.Results` (read lazily from ``out`` when given).
@@ -485,4 +448,6 @@ def run(
         scheduler=scheduler,
         progress=progress,
         command=command,
+        allow_version_change=allow_version_change,
+        memory_check=memory_check,
     )

@@ -19,6 +19,7 @@ so memory stays flat however many chunks there are.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 import traceback
@@ -198,6 +199,7 @@ class DaskCluster(Executor):
     def __init__(
         self, address: str, timeout: float = CONNECT_TIMEOUT, wait: float = WORKER_TIMEOUT
     ):
+        check_address(address)
         try:
             from distributed import Client
         except ImportError:
@@ -206,12 +208,7 @@ class DaskCluster(Executor):
                 " (dask[distributed]) on this machine, the scheduler and every worker"
             ) from None
         self.address = address
-        try:
-            self._client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ExperimentError(
-                f"--scheduler {address}: cannot reach the Dask scheduler ({_one_line(exc)})"
-            ) from None
+        self._client = _connect(Client, address, timeout)
         try:
             self._client.wait_for_workers(1, timeout=wait)
             found = self._client.run(_check_worker)
@@ -276,6 +273,62 @@ class DaskCluster(Executor):
         self._client.close()
 
 
+_ADDRESS = re.compile(
+    r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))"
+    r":(?P<port>[0-9]{1,5})$"
+)
+SCHEMES = ("tcp", "tls")
+
+
+def check_address(address: str) -> None:
+    """Refuse (:class:`ExperimentError`) what is not ``[tcp|tls://]HOST:PORT``, before any
+    connection is tried (a malformed address would otherwise cost Dask's whole timeout)."""
+    m = _ADDRESS.match(address.strip()) if isinstance(address, str) else None
+    scheme = m.group("scheme") if m else None
+    if m is None or not 1 <= int(m.group("port")) <= 65535:
+        raise ExperimentError(
+            f"--scheduler {address!r}: expected an address such as tcp://10.0.0.5:8786"
+            " (tcp:// or tls://, a host and a port from 1 to 65535)"
+        )
+    if scheme is not None and scheme not in SCHEMES:
+        raise ExperimentError(
+            f"--scheduler {address}: the {scheme}:// protocol is not supported;"
+            " use tcp:// or tls://"
+        )
+
+
+def _connect(client_class: Any, address: str, timeout: float) -> Any:
+    """A Dask client connected within ``timeout`` (plus a grace second), whatever answers.
+
+    Dask's own timeout does not cover every server: something that accepts the connection
+    but never speaks Dask's protocol (an HTTP server) keeps it waiting forever. So the client
+    is made in a daemon thread and abandoned when the deadline passes.
+    """
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = client_class(address, timeout=timeout, set_as_default=False)
+        except BaseException as exc:  # reported by the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 1.0)
+    if thread.is_alive():
+        raise ExperimentError(
+            f"--scheduler {address}: no Dask scheduler answered within {timeout + 1:g} s"
+            " (is this the scheduler's address and port?)"
+        )
+    if "error" in box:
+        raise ExperimentError(
+            f"--scheduler {address}: cannot reach the Dask scheduler ({_one_line(box['error'])})"
+        )
+    return box["client"]
+
+
 def _key(task: Task) -> str:
     import uuid
 
@@ -297,11 +350,13 @@ def make_executor(workers: int | None, scheduler: str | None, n_tasks: int) -> E
     """The executor for ``workers`` local processes or a Dask ``scheduler`` address.
 
     A single task, or a single worker, runs in this process: a pool would only add its
-    start-up time. ``workers=None`` means every core.
+    start-up time. ``workers=None`` means every core, and more workers than cores are
+    capped at the number of cores.
     """
     if scheduler:
         return DaskCluster(scheduler)
     if workers is not None and workers < 1:
         raise ExperimentError(f"--workers: expected at least 1, got {workers}")
-    k = min(workers or default_workers(), max(n_tasks, 1))
+    # More processes than cores only compete for them (and each holds a chunk in memory).
+    k = min(workers or default_workers(), default_workers(), max(n_tasks, 1))
     return ProcessPool(k) if k > 1 else InProcess()

@@ -200,6 +200,7 @@ def open_results(path: str | os.PathLike) -> Results:
     missing = [n for n, t in manifest.get("tables", {}).items() if not (p / t["file"]).exists()]
     if missing:
         raise ExperimentError(f"{p}: tables missing from the folder: {', '.join(missing)}")
+    _check_files(p, manifest)
     if manifest.get("kind") == "compare":
         from .counterfactual import Comparison
 
@@ -209,6 +210,35 @@ def open_results(path: str | os.PathLike) -> Results:
 
         return SensitivityResult.from_folder(p, manifest)
     return Results(p, manifest=manifest)
+
+
+def _check_files(p: Path, manifest: Mapping[str, Any]) -> None:
+    """Refuse a folder whose files are not what its manifest says: a ``scenario.yaml`` that
+    was edited or swapped (its hash), a truncated or foreign Parquet file (its footer)."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    want = (manifest.get("scenario") or {}).get("sha256_resolved")
+    file = p / "scenario.yaml"
+    if want and file.is_file() and hashlib.sha256(file.read_bytes()).hexdigest() != want:
+        raise ExperimentError(
+            f"{file}: changed since the run (its hash is not the manifest's);"
+            " put back the scenario.yaml the run wrote, or run again"
+        )
+    for name, info in manifest.get("tables", {}).items():
+        where = p / info["file"]
+        files = sorted(where.glob("*.parquet")) if where.is_dir() else [where]
+        for f in files:
+            if f.suffix != ".parquet":
+                continue
+            try:
+                pq.read_metadata(f)
+            except Exception as exc:  # ArrowInvalid, OSError: not a whole Parquet file
+                raise ExperimentError(
+                    f"{f}: table {name} is damaged ({str(exc).splitlines()[0][:120]});"
+                    " run the ensemble again"
+                ) from None
 
 
 __all__ = ["TABLE_ORDER", "Results", "open_results"]

@@ -46,6 +46,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .design import (
+    LEVELS,
+    design,
+    group_size,
+    point_arms,
+    problem_of,
+    to_quantiles,
+)
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
 from .results import Results
@@ -55,8 +63,6 @@ METHODS = ("morris", "sobol")
 MIN_SAMPLES = {"morris": 4, "sobol": 16}
 """Fewest trajectories (Morris) or base samples (Sobol) that give usable intervals."""
 DEFAULT_SAMPLES = {"morris": 20, "sobol": 256}
-LEVELS = 4
-"""Morris grid levels (the usual p = 4)."""
 RESAMPLES = 1000
 """Bootstrap resamples behind SALib's confidence intervals."""
 CSV = "sensitivity.csv"
@@ -123,6 +129,10 @@ def check_method(method: str) -> None:
         raise ExperimentError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
 
 
+MAX_SAMPLES = 2**14
+"""Most Morris trajectories or Sobol base samples (the design is built in memory)."""
+
+
 def check_samples(method: str, samples: int) -> None:
     """Refuse a design too small for ``method`` (or a Sobol size that is not a power of 2)."""
     check_method(method)
@@ -133,50 +143,13 @@ def check_samples(method: str, samples: int) -> None:
             f"--samples {samples}: too small for {method}; give at least {low} {unit}"
             f" (e.g. --samples {DEFAULT_SAMPLES[method]})"
         )
+    if samples > MAX_SAMPLES:  # the design is made in memory before any run
+        raise ExperimentError(f"--samples {samples}: at most {MAX_SAMPLES:,} {unit}")
     if method == "sobol" and samples & (samples - 1):
         up = 1 << (samples - 1).bit_length()
         raise ExperimentError(
             f"--samples {samples}: Sobol sampling needs a power of two (e.g. {up // 2} or {up})"
         )
-
-
-def _problem(names: Sequence[str]) -> dict[str, Any]:
-    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
-
-
-def design(
-    method: str, names: Sequence[str], samples: int, seed: int, levels: int = LEVELS
-) -> np.ndarray:
-    """The SALib design in the unit cube, shape (points, factors).
-
-    Morris: ``samples`` trajectories of ``k + 1`` points on a ``levels`` grid. Sobol:
-    Saltelli's ``samples·(k + 2)`` points (first and total order).
-    """
-    problem = _problem(names)
-    if method == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem, samples, num_levels=levels, seed=seed)
-    from SALib.sample import sobol
-
-    return sobol.sample(problem, samples, calc_second_order=False, seed=seed)
-
-
-def to_quantiles(method: str, x: np.ndarray, levels: int = LEVELS) -> np.ndarray:
-    """The quantile at which each factor is taken at each design point (see module notes)."""
-    if method == "morris":
-        return (x * (levels - 1) + 0.5) / levels
-    return np.clip(x, 1e-12, 1 - 1e-12)
-
-
-def group_size(method: str, k: int) -> int:
-    """Design points per group: a Morris trajectory (``k + 1``) or a Saltelli group (``k + 2``)."""
-    return k + 1 if method == "morris" else k + 2
-
-
-def point_arms(m: int) -> list[str]:
-    """The arm of each point position of a group: ``p00``, ``p01``, ..."""
-    return [f"p{q:02d}" for q in range(m)]
 
 
 def values(fs: Sequence[Factor], quantiles: np.ndarray) -> dict[str, np.ndarray]:
@@ -207,7 +180,7 @@ def analyze(
         factor, ST, ST_conf, S1, S1_conf, rank``. A constant target (no variance) gets NaN
         indices and no rank: nothing moves it.
     """
-    problem = _problem(names)
+    problem = problem_of(names)
     frames = []
     for target, y in ys.items():
         y = np.asarray(y, dtype=float)
@@ -403,6 +376,8 @@ def sensitivity(
     format: str = "parquet",
     overrides: Any = None,
     command: Sequence[str] | None = None,
+    allow_version_change: bool = False,
+    memory_check: bool = True,
     levels: int = LEVELS,
 ) -> SensitivityResult:
     """Morris or Sobol indices of the scenario's uncertain parameters on its outcomes.
@@ -420,7 +395,7 @@ def sensitivity(
             else every parameter given as a distribution).
         seed: Seed of the design, the runs and the bootstrap (default: ``run.seed``).
         workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command: as for :func:`sim.experiments.run`.
+            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
         levels: Morris grid levels.
 
     Returns:
@@ -485,6 +460,8 @@ def sensitivity(
         scheduler=scheduler,
         progress=progress,
         command=command,
+        allow_version_change=allow_version_change,
+        memory_check=memory_check,
     )
     outcomes = res.outcomes
     ys = {t: target_values(outcomes, t, sc.time.horizon) for t in wanted}

@@ -28,26 +28,33 @@ not share this disk — come back as DataFrames and are written here. Either way
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .arrowtables import (  # noqa: F401  (re-exported: the store's public helpers)
+    TABLE_ORDER,
+    arm_column,
+    combine,
+    conform,
+    schema_b64,
+    schema_from_b64,
+    table_names,
+    to_arrow,
+    unified_schema,
+)
 from .errors import ExperimentError
-
-TABLE_ORDER = ("actors", "stocks", "channels", "dyads", "fronts", "events", "params", "outcomes")
-"""The tables in the order a folder lists them; others (if a model adds some) follow by name."""
+from .guard import FolderLock, check_replaceable, clear, has_content, identity_diff
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
@@ -80,80 +87,6 @@ def atomic_write_text(path: Path, text: str) -> None:
 def is_temporary(path: Path) -> bool:
     """Whether ``path`` is a temporary file or folder of this module (left by a kill)."""
     return path.name.startswith(".") and TMP_MARK in path.name
-
-
-# --- arrow tables -----------------------------------------------------------------------------
-
-
-def _normal_type(t: pa.DataType) -> pa.DataType:
-    # Dictionary indices widen from int8 to int16 with the number of categories, and an empty
-    # categorical has no value type: make every chunk agree so that they read as one table.
-    if pa.types.is_dictionary(t):
-        value = t.value_type
-        if pa.types.is_null(value) or pa.types.is_large_string(value):
-            value = pa.string()
-        return pa.dictionary(pa.int32(), value)
-    if pa.types.is_large_string(t):
-        return pa.string()
-    return t
-
-
-def arm_column(arm: str, arms: Sequence[str], n: int) -> pa.DictionaryArray:
-    """An ``arm`` column whose categories are all arms in their declared order."""
-    codes = pa.array(np.full(n, list(arms).index(arm), dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(codes, pa.array(list(arms), pa.string()))
-
-
-def to_arrow(df: pd.DataFrame, arm: str | None = None, arms: Sequence[str] = ()) -> pa.Table:
-    """A chunk's DataFrame as an Arrow table: no index or pandas metadata, dictionary columns
-    with int32 indices, and the ``arm`` column first when there are arms."""
-    table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
-    schema = pa.schema([pa.field(f.name, _normal_type(f.type)) for f in table.schema])
-    if schema != table.schema:
-        table = table.cast(schema)
-    if arms:
-        table = table.add_column(0, "arm", arm_column(arm, arms, table.num_rows))
-    return table
-
-
-def unified_schema(schemas: Sequence[pa.Schema], rows: Sequence[int] | None = None) -> pa.Schema:
-    """One schema for the chunks of a table.
-
-    A chunk without rows says little about types (an empty column of strings may come out as
-    float or null), so only chunks with rows vote when there are any; a column that was
-    all-null in one chunk adopts the type the others give it.
-    """
-    if rows is not None and any(rows):
-        schemas = [s for s, n in zip(schemas, rows, strict=True) if n]
-    normal = [pa.schema([pa.field(f.name, _normal_type(f.type)) for f in s]) for s in schemas]
-    return pa.unify_schemas(normal, promote_options="permissive")
-
-
-def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` with exactly the columns and types of ``schema``."""
-    return table.replace_schema_metadata(None).select(schema.names).cast(schema)
-
-
-def table_names(names: Iterable[str]) -> list[str]:
-    """Table names in folder order: the known tables first, the rest by name."""
-    names = set(names)
-    known = [n for n in TABLE_ORDER if n in names]
-    return known + sorted(names - set(known))
-
-
-def combine(parts: Sequence[pa.Table]) -> pa.Table:
-    """The chunks of one table, in order, as one Arrow table (in memory)."""
-    schema = unified_schema([t.schema for t in parts], [t.num_rows for t in parts])
-    return pa.concat_tables([conform(t, schema) for t in parts])
-
-
-def schema_b64(schema: pa.Schema) -> str:
-    """An Arrow schema as text (restores the column types of a CSV table)."""
-    return base64.b64encode(schema.serialize().to_pybytes()).decode("ascii")
-
-
-def schema_from_b64(text: str) -> pa.Schema:
-    return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
 
 
 def write_chunk(
@@ -239,49 +172,74 @@ class FolderStore:
         fmt: ``parquet`` or ``csv`` (chunks are always Parquet; the final tables take ``fmt``).
     """
 
-    def __init__(self, path: str | os.PathLike, manifest: dict[str, Any], fmt: str = "parquet"):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        manifest: dict[str, Any],
+        fmt: str = "parquet",
+        allow_version_change: bool = False,
+    ):
         if fmt not in FORMATS:
             raise ExperimentError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
         self.path = Path(path)
         self.manifest = manifest
         self.fmt = fmt
         self.resuming = False
+        self.allow_version_change = allow_version_change
+        self._flags = {"resume": False, "force": False}
         self._status = {c["key"]: c for c in manifest["chunks"]}
         self._last_write = 0.0
+        self._lock = FolderLock(self.path)
+        self._new_versions: dict[str, str] | None = None
 
     # -- before anything is written --
 
     def check(self, *, resume: bool = False, force: bool = False) -> None:
-        """Refuse an existing non-empty folder unless resuming (and it matches) or forcing.
+        """Refuse an existing non-empty folder unless resuming (and it matches: settings and
+        package versions) or forcing (and the folder is one this tool made).
 
-        Writes nothing, so that bad input leaves the file system as it was.
+        Writes nothing, so that bad input leaves the file system as it was; :meth:`open`
+        checks again under the folder's lock.
         """
+        self._flags = {"resume": resume, "force": force}
+        try:
+            self._check(resume, force)
+        except OSError as exc:  # an unreadable folder, a path under a file, a name too long
+            raise ExperimentError(
+                f"--out {self.path}: cannot use this folder ({exc.strerror or exc})"
+            ) from None
+
+    def _check(self, resume: bool, force: bool) -> None:
         p = self.path
         if p.exists() and not p.is_dir():
             raise ExperimentError(f"{p}: exists and is not a folder")
-        empty = not p.exists() or not any(p.iterdir())
-        if empty:
+        if not has_content(p):
+            self.resuming = False
             return
         has_manifest = (p / MANIFEST).is_file()
         if resume:
             if not has_manifest:
                 raise ExperimentError(f"{p}: cannot resume: not a results folder (no {MANIFEST})")
             old = read_manifest(p)
-            diff = _identity_diff(old.get("identity", {}), self.manifest["identity"])
+            diff = identity_diff(old.get("identity", {}), self.manifest["identity"])
             if diff:
                 raise ExperimentError(
                     f"{p}: cannot resume: the folder was started with different settings:",
                     *(f"  {line}" for line in diff),
                     "run into a new --out folder, or use --force to replace this one",
                 )
+            changed = identity_diff(old.get("versions", {}), versions())
+            if changed and not self.allow_version_change:
+                raise ExperimentError(
+                    f"{p}: cannot resume: the folder was started with other package versions:",
+                    *(f"  {line}" for line in changed),
+                    "its chunks would come from two versions; use --allow-version-change to"
+                    " resume anyway (recorded per chunk), or --force to start again",
+                )
             self.resuming = True
             return
         if force:
-            if not has_manifest:
-                raise ExperimentError(
-                    f"{p}: not empty and not a results folder (no {MANIFEST});"
-                    " refusing to delete it — choose another --out"
-                )
+            check_replaceable(p)
             return
         raise ExperimentError(
             f"{p}: already exists and is not empty;"
@@ -291,18 +249,46 @@ class FolderStore:
     # -- writing --
 
     def open(self) -> set[str]:
-        """Create (or reopen, when resuming) the folder; the keys of chunks already done."""
+        """Lock the folder, check it again, then create (or reopen, when resuming) it; the
+        keys of chunks already done. File-system failures become :class:`ExperimentError`."""
+        created = [q for q in (self.path, *self.path.parents) if not q.exists()]
+        try:
+            self._lock.acquire()
+            try:
+                self.check(**self._flags)  # the folder may have changed since the first check
+                return self._open()
+            except BaseException:
+                self.close()
+                raise
+        except OSError as exc:
+            for q in created:  # leave no empty folder behind
+                try:
+                    q.rmdir()
+                except OSError:
+                    pass
+            where = exc.filename or self.path
+            raise ExperimentError(
+                f"--out {self.path}: cannot write the results folder"
+                f" ({exc.strerror or exc}: {where})"
+            ) from None
+
+    def close(self) -> None:
+        """Release the folder's lock."""
+        self._lock.release()
+
+    def _open(self) -> set[str]:
         p = self.path
         scenario_yaml = self.manifest.pop("_scenario_yaml", "")
-        if not self.resuming and p.exists() and any(p.iterdir()):
-            shutil.rmtree(p)  # --force, checked by check()
-        p.mkdir(parents=True, exist_ok=True)
+        if not self.resuming and has_content(p):
+            clear(p)  # --force, checked by check()
         self._clean_temporaries()
         if not self.resuming:
-            atomic_write_text(p / SCENARIO, scenario_yaml)
             self.manifest["status"] = "running"
-            self.write_manifest()
+            self.write_manifest()  # first: a folder with anything in it has its manifest
+            atomic_write_text(p / SCENARIO, scenario_yaml)
             return set()
+        if not (p / SCENARIO).is_file():  # killed between the manifest and the scenario
+            atomic_write_text(p / SCENARIO, scenario_yaml)
         old = read_manifest(p)
         if old.get("status") == "complete" and all(
             (p / t["file"]).exists() for t in old.get("tables", {}).values()
@@ -311,12 +297,18 @@ class FolderStore:
             return set(self._status)
         done = self.finished()
         again = {"at": self.manifest.get("started"), "command": self.manifest.get("command")}
+        if identity_diff(old.get("versions", {}), self.manifest["versions"]):
+            self._new_versions = again["versions"] = self.manifest["versions"]
+            self.manifest["versions"] = old.get("versions")
         self.manifest["started"] = old.get("started", again["at"])
         self.manifest["command"] = old.get("command", again["command"])
         self.manifest["resumed"] = [*old.get("resumed", []), again]
         previous = {c["key"]: c for c in old.get("chunks", [])}
         for key in done:
-            self._status[key].update(status="done", seconds=previous.get(key, {}).get("seconds"))
+            before = previous.get(key, {})
+            self._status[key].update(status="done", seconds=before.get("seconds"))
+            if "versions" in before:
+                self._status[key]["versions"] = before["versions"]
         self.manifest["status"] = "running"
         self.write_manifest()
         return done
@@ -351,6 +343,8 @@ class FolderStore:
         elif not self.chunk_dir(key).is_dir():
             raise RuntimeError(f"chunk {key} was reported written but its folder is missing")
         self._status[key].update(status="done", seconds=round(seconds, 3))
+        if self._new_versions is not None:
+            self._status[key]["versions"] = self._new_versions
         if time.monotonic() - self._last_write >= MANIFEST_INTERVAL:
             self.write_manifest()
 
@@ -459,19 +453,6 @@ def _plain_schema(schema: pa.Schema) -> pa.Schema:
             for f in schema
         ]
     )
-
-
-def _identity_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    lines = []
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) != new.get(key):
-            lines.append(f"{key}: folder has {_short(old.get(key))}, now {_short(new.get(key))}")
-    return lines
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value)
-    return text if len(text) <= 24 else text[:21] + "..."
 
 
 # --- the in-memory store ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ felt by the state invaded). Adversaries are the two sides of a front and the two
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -599,32 +598,20 @@ class Layout:
 
 
 def step_dates(start: str, unit: str, horizon: int) -> np.ndarray:
-    """Calendar date of each step 0..horizon as ``datetime64[ns]``."""
-    parts = [int(p) for p in start.split("-")]
-    y, m = parts[0], parts[1]
-    d = parts[2] if len(parts) == 3 else 1
-    base = dt.date(y, m, d)
-    out = []
-    for s in range(horizon + 1):
-        if unit == "day":
-            out.append(base + dt.timedelta(days=s))
-        elif unit == "week":
-            out.append(base + dt.timedelta(weeks=s))
-        elif unit == "month":
-            mm = m - 1 + s
-            yy = y + mm // 12
-            out.append(_safe_date(yy, mm % 12 + 1, d))
-        else:
-            out.append(_safe_date(y + s, m, d))
-    return np.array(out, dtype="datetime64[ns]")
+    """Calendar date of each step 0..horizon as ``datetime64[ns]``.
 
+    Calendar arithmetic (:mod:`sim.scenario.dates`): months and years keep the day of the
+    month, clamped to the month's length. A span outside what ``datetime64[ns]`` holds is
+    refused at validation; here it raises :class:`ModelError` rather than wrap round.
+    """
+    from sim.scenario.dates import parse_start, step_date
 
-def _safe_date(y: int, m: int, d: int) -> dt.date:
-    while True:
-        try:
-            return dt.date(y, m, d)
-        except ValueError:
-            d -= 1
+    base = parse_start(start)
+    try:
+        out = [step_date(base, unit, s) for s in range(horizon + 1)]
+    except ValueError as exc:
+        raise ModelError(f"time: {exc}") from None
+    return np.array(out, dtype="datetime64[D]").astype("datetime64[ns]")
 
 
 def date_labels(dates: np.ndarray, unit: str) -> list[str]:

@@ -15,6 +15,7 @@ from . import overrides as _overrides
 from . import references
 from .errors import Problem, ScenarioError
 from .includes import resolve_includes
+from .limits import case_clashes
 from .partial import validate_partially
 from .schema import Scenario, resolve_defaults
 from .tree import PMap, flatten, parse_yaml, read_text
@@ -95,6 +96,7 @@ def _finish(
         partial, broken = validate_partially(data)
         issues = references.check(partial, broken)
     problems += to_problems(issues, positions)
+    problems += case_clashes(data, positions)
     # A value already reported by the YAML reader (a refused tag) is not reported again.
     taken = {(p.file, p.line, p.col) for p in yaml_problems}
     problems = [p for p in problems if (p.file, p.line, p.col) not in taken]

@@ -87,6 +87,15 @@ class Time(Block):
             raise ValueError(f"{v!r} is not a calendar date ({exc})") from None
         return v
 
+    @model_validator(mode="after")
+    def _span(self) -> Time:
+        from .dates import check_span  # every step must be a date the tables can hold
+
+        why = check_span(self.start, self.step, self.horizon)
+        if why:
+            raise ValueError(why)
+        return self
+
 
 # --- ladders ----------------------------------------------------------------------------------
 

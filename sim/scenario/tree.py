@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
+from .limits import MAX_DEPTH, TOO_DEEP
+from .reading import _compose, read_text  # noqa: F401  (read_text: part of this API)
 
 Pos = tuple[str, int, int]
 """``(file, line, column)``, 1-based."""
@@ -37,15 +38,12 @@ Path = tuple[Any, ...]
 MAX_NODES = 200_000
 """Most nodes one file may expand to (aliases included); the flagship has about 2,000."""
 
-MAX_DEPTH = 64
-"""Deepest nesting accepted; the language itself needs fewer than 10 levels."""
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _MAP_TAG = f"{_CORE}map"
 _SEQ_TAG = f"{_CORE}seq"
 _MERGE_TAG = f"{_CORE}merge"
-_VERSION_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 
 class PMap(dict):
@@ -187,7 +185,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooBig
         if depth > MAX_DEPTH:
-            self.problem(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            self.problem(node, path, TOO_DEEP)
             raise _Abort
         if id(node) in self.active:
             self.problem(node, path, "an alias refers to a node that contains it")
@@ -261,7 +259,12 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             self.problem(node, path, "a key must be a plain name, not a list or a mapping")
             return None
-        return self.scalar(node, path)
+        key = self.scalar(node, path)
+        if key is None or isinstance(key, bool):  # ``~:`` or ``true:``: never a name here
+            found = describe(key)
+            self.problem(node, path, f"a key must be a name, found {found} (quote it if meant)")
+            return None
+        return key
 
     def mapping(self, node: Any, path: Path, depth: int) -> PMap:
         out = PMap(self.pos(node))
@@ -341,55 +344,6 @@ def dotted(path: Path) -> str:
     )
 
 
-def _yaml_error(exc: Exception, text: str, file: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    position = getattr(exc, "position", None)
-    if mark is None and isinstance(position, int):  # a reader error: an offset in the text
-        line = text.count("\n", 0, position) + 1
-        col = position - (text.rfind("\n", 0, position) + 1) + 1
-        char = getattr(exc, "character", None)
-        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-        return Problem(file, line, col, "", f"a control character ({shown}) is not allowed in YAML")
-    problem = str(getattr(exc, "problem", None) or exc).strip()
-    context = getattr(exc, "context", None)
-    context_mark = getattr(exc, "context_mark", None)
-    if "'\\t'" in problem:
-        message = "a tab character here: YAML indents with spaces, never tabs"
-    elif "another document" in problem:
-        message = "a scenario file holds one YAML document; found a second one ('---')"
-    else:
-        message = f"YAML syntax error: {problem}"
-        if "mapping values are not allowed" in problem:
-            message += " (is this line indented too far, or does a value need quotes?)"
-        if context and context_mark is not None and mark is not context_mark:
-            message += (
-                f" ({context} started at line {context_mark.line + 1}, "
-                f"column {context_mark.column + 1})"
-            )
-    return Problem(file, line, col, "", message)
-
-
-def _compose(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """The ruamel node graph of one YAML document (``None`` if empty), or the problem."""
-    for match in _VERSION_DIRECTIVE.finditer(text):
-        if match.group(1) != "1.2":
-            line = text.count("\n", 0, match.start()) + 1
-            message = f"only YAML 1.2 is read; remove '%YAML {match.group(1)}'"
-            return None, [Problem(file, line, 1, "", message)]
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # reused anchors etc.: harmless for plain data
-            return yaml.compose(text), []
-    except RecursionError:
-        return None, [Problem(file, 1, 1, "", f"nested more than {MAX_DEPTH} levels deep")]
-    except Exception as exc:  # ruamel's errors; any of them means the text is not YAML
-        return None, [_yaml_error(exc, text, file)]
-
-
 def _build(root: Any, file: str) -> tuple[Any, list[Problem]]:
     builder = _Builder(file)
     try:
@@ -431,25 +385,14 @@ def parse_yaml(text: str, file: str) -> tuple[PMap | None, list[Problem]]:
         return None, [Problem(file, 1, 1, "", message)]
     if not isinstance(root, MappingNode):
         mark = root.start_mark
-        found = "a list" if isinstance(root, SequenceNode) else describe(root.value)
+        found = (
+            "a list"
+            if isinstance(root, SequenceNode)
+            else describe(_Builder(file).scalar(root, ()))
+        )
         message = (
             "a scenario is a mapping of keys (wargame, id, title, time, actors, ...), "
             f"found {found}"
         )
         return None, [Problem(file, mark.line + 1, mark.column + 1, "", message)]
     return _build(root, file)
-
-
-def read_text(path: Any, file: str) -> tuple[str | None, list[Problem]]:
-    """The text of a file as UTF-8, or a located problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(file, line, col, "", "the file is not UTF-8 text")]

@@ -149,11 +149,15 @@ def test_dt_and_substeps_say_the_same_thing() -> None:
     assert any("time.substeps: give dt or substeps, not both" in line for line in lines)
 
 
-def test_measure_times_within_the_horizon() -> None:
-    lines = problems(edit("crossed_by: 12}", "crossed_by: 13}"))
-    assert any(
-        "measure.0.crossed_by: step 13 is after the horizon (12 steps)" in line for line in lines
-    )
+def test_measure_times_after_the_horizon_are_refused_by_compare_not_by_loading() -> None:
+    # Issue 10, defect 12: ``run --horizon 12`` does not use the counterfactual's measures.
+    from sim.experiments.counterfactual import check_measure_steps
+    from sim.experiments.errors import ExperimentError
+
+    sc = load_scenario_text(edit("crossed_by: 12}", "crossed_by: 13}"), name="s.yaml")
+    (cf_id,) = sc.counterfactuals
+    with pytest.raises(ExperimentError, match=r"measure\.0\.crossed_by: step 13 is after the"):
+        check_measure_steps(sc, cf_id)
 
 
 def test_continuous_ladder_levels() -> None:
