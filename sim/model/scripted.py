@@ -6,8 +6,9 @@ estimates: it is the scenario's premise. The recorder flags such crossings so th
 report and the contrast tables can say "scripted" instead of quoting a probability (issue 8,
 item 8).
 
-A run counts as forced when, at some step, the watched channel sits exactly at a level an event
-imposes (or at the arm's lower bound) and that level alone reaches the threshold — also when
+A run counts as forced when, at some step, the line's condition holds from its forced parts
+alone: each rung part whose channel sits exactly at a level an event imposes (or at the arm's
+lower bound) that reaches its rung — also when
 the model had crossed the line earlier by itself: "crossed by the horizon" was certain in that
 run whatever the model chose. A bound that holds the channel below the event's level (an arm
 with ``at_most``) leaves the crossing to the model.
@@ -18,6 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .red_line_watch import evaluate
 
 if TYPE_CHECKING:
     from .wargame import Wargame
@@ -34,17 +37,26 @@ def forced_crossings(
     """
     red = model.red
     R = level.shape[0]
-    watch = red.watch
-    if watch.size == 0:
+    lines = model.layout.red_lines
+    if not lines:
         empty = np.zeros((R, 0), dtype=bool)
         return empty, np.zeros((R, 0)), empty.copy()
-    lv = level[:, :, watch]  # (R, T+1, L)
-    th = red.threshold[None, None, :]
-    event = model.forced[:, watch][None]  # (1, T+1, L), NaN where no event
-    bound = model.lo[:, watch][None]
+    # per leaf (a channel at or above a rung): is it held there by an event, or by a bound?
+    # flow leaves are never forced (an event sets a rung, not what a link ships)
+    ch = red.leaf_channel
+    lv = level[:, :, ch]  # (R, T+1, leaves)
+    th = red.leaf_threshold[None, None, :]
+    event = model.forced[:, ch][None]  # (1, T+1, leaves), NaN where no event
+    bound = model.lo[:, ch][None]
+    rung = ~red.leaf_flow[None, None, :]
     with np.errstate(invalid="ignore"):
-        by_event = (event >= th) & (lv == event)
-        by_bound = (bound >= th) & (lv == bound) & ~by_event
+        ev_leaf = (event >= th) & (lv == event) & rung
+        bd_leaf = (bound >= th) & (lv == bound) & rung
+    ev_vals = np.moveaxis(ev_leaf, 2, 0)  # (leaves, R, T+1)
+    any_vals = np.moveaxis(ev_leaf | bd_leaf, 2, 0)
+    by_event = np.stack([evaluate(rl.condition, ev_vals) for rl in lines], axis=2)
+    by_any = np.stack([evaluate(rl.condition, any_vals) for rl in lines], axis=2)
+    by_bound = by_any & ~by_event
     crossed = red.ever
     scripted = by_event.any(axis=1) & crossed
     first = np.where(scripted, by_event.argmax(axis=1).astype(float), np.nan)

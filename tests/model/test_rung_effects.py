@@ -155,9 +155,23 @@ def test_sanctions_lower_the_target_economy_and_the_sender_less():
 
 
 def test_higher_economy_weight_lowers_sanction_provoking_moves():
-    """SUP's arming of REC is felt by BLK, whose sanctions on SUP cost SUP's economy."""
-    low = run(blockade_scenario(economy_weight=0.2))
-    high = run(blockade_scenario(economy_weight=2.0))
+    """SUP's arming of REC is felt by BLK, whose sanctions on SUP cost SUP's economy.
+
+    Only the sanctions' cost is left to the economy term: the arming ships nothing (no export
+    revenue), the reaction term is off on the supply ladder, and the economy weight moves
+    against an inert one (``war``: there is no front) so that the mean the weights are
+    normalised by — hence the security weight — is the same in both arms.
+    """
+
+    def scenario(economy: float):
+        data = blockade_scenario().model_dump(by_alias=True, exclude_none=True)
+        data["ladders"]["supply"]["reaction"] = "none"
+        data["actors"]["SUP"]["channels"]["arm"].pop("flows")
+        data["actors"]["SUP"]["weights"].update({"economy": economy, "war": 2.2 - economy})
+        return build(data)
+
+    low = run(scenario(0.2))
+    high = run(scenario(2.0))
 
     def mean_rung(m):
         return m.recorder.level[:, 1:, m.layout.channel_index["SUP.arm"]].mean(axis=1)
