@@ -272,9 +272,23 @@ def test_workers_999_starts_no_more_processes_than_cores(wargame, tmp_path):
 
 
 def test_run_with_a_short_horizon_is_not_refused_for_counterfactual_measures(wargame):
-    code, _, err = wargame("run", FLAGSHIP, "--horizon", 12, *QUICK, "--out", "h")
+    # the flagship's history (observations to 2025-12) must fit the horizon (issue #13): an
+    # observation after it stays an error; the counterfactual measures no longer are for `run`
+    no_history = ("--set", "history=[]")
+    code, _, err = wargame("run", FLAGSHIP, "--horizon", 12, *no_history, *QUICK, "--out", "h")
     assert code == 0, err
     code, _, err = wargame(
-        "compare", FLAGSHIP, "-c", "dprk_troops_vs_none", "--horizon", 12, *QUICK, "--out", "c"
+        "compare",
+        FLAGSHIP,
+        "-c",
+        "dprk_troops_vs_none",
+        "--horizon",
+        12,
+        *no_history,
+        *QUICK,
+        "--out",
+        "c",
     )
     assert code == 2 and "is after the horizon (12 steps)" in err
+    code, _, err = wargame("run", FLAGSHIP, "--horizon", 12, *QUICK, "--out", "h2")
+    assert code == 2 and "history." in err and "is after the horizon" in err
