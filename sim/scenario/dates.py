@@ -24,6 +24,18 @@ LAST = dt.date(2262, 1, 1)
 UNITS = ("day", "week", "month", "year")
 
 
+def check_calendar_date(v: str) -> None:
+    """Raise ValueError if a ``YYYY-MM[-DD]`` text (format already matched) is not a real day.
+
+    One check for every date the language reads (``time.start``, history times).
+    """
+    parts = [int(p) for p in v.split("-")]
+    try:
+        dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+    except ValueError as exc:
+        raise ValueError(f"{v!r} is not a calendar date ({exc})") from None
+
+
 def parse_start(start: str) -> dt.date:
     """``YYYY-MM`` or ``YYYY-MM-DD`` as a date (the first of the month for ``YYYY-MM``)."""
     parts = [int(p) for p in start.split("-")]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from .dates import check_calendar_date
 from .distributions import Distribution, is_distribution
 
 if TYPE_CHECKING:
@@ -66,11 +67,7 @@ class _When(_Block):
         if isinstance(v, str):
             if not DATE_RE.match(v):
                 raise ValueError(f"expected a step or a date as YYYY-MM or YYYY-MM-DD, got {v!r}")
-            parts = [int(p) for p in v.split("-")]
-            try:
-                dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
-            except ValueError as exc:
-                raise ValueError(f"{v!r} is not a calendar date ({exc})") from None
+            check_calendar_date(v)
         return v
 
 

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .dates import check_calendar_date
 from .distributions import Number
 from .history import Observation
 
@@ -80,11 +81,7 @@ class Time(Block):
     def _start_format(cls, v: str) -> str:
         if not _START.match(v):
             raise ValueError(f"expected a date as YYYY-MM or YYYY-MM-DD, got {v!r}")
-        parts = [int(p) for p in v.split("-")]
-        try:
-            dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
-        except ValueError as exc:
-            raise ValueError(f"{v!r} is not a calendar date ({exc})") from None
+        check_calendar_date(v)
         return v
 
     @model_validator(mode="after")
