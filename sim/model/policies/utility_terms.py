@@ -183,6 +183,11 @@ class Context:
 Term_ = Callable[[Context], Any]
 
 
+def _plus(out: np.ndarray | None, t: np.ndarray) -> np.ndarray:
+    """A term's running sum over its parts (None before the first part)."""
+    return t if out is None else out + t
+
+
 def switch(x: Context) -> np.ndarray:
     return x.dist * -x.switch_cost
 
@@ -215,7 +220,7 @@ def reaction_term(x: Context) -> np.ndarray | None:
         out = reaction.term(x.e_rungs, e0, s_t, s0_t, b_t, x.w[Term.SECURITY])
     if s_h is not None:
         t = reaction.term(x.e_rungs, e0, s_h, s0_h, b_h, x.w[Term.WAR])
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
@@ -238,7 +243,7 @@ def depletion(x: Context) -> np.ndarray | None:
         top = amounts.max(axis=0)
         share = amounts / np.where(top > 0, top, 1.0)
         t = concern * share * (-PSI * x.w[Term.SECURITY] * (req > 0))
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
@@ -259,7 +264,7 @@ def risk(x: Context) -> np.ndarray | None:
         # the line's parts on c at each rung, its other parts as they stand
         crosses = m.red.would_cross(line, x.c, m.red.leaf_at(line, x.c, x.K))
         t = crosses * -cost
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
@@ -272,16 +277,16 @@ def economy(x: Context) -> np.ndarray | None:
         amounts = x.amounts(k)
         top = amounts.max(axis=0)
         t = amounts * (ECO_REV * w_eco / np.where(top > 0, top, 1.0))
-        out = t if out is None else out + t
+        out = _plus(out, t)
     pred = x.prediction
     if pred is not None and pred.sanction is not None:
         t = pred.sanction * (-ECO_UNIT * w_eco)
-        out = t if out is None else out + t
+        out = _plus(out, t)
     world = x.model.world
     own = world.economy.sender_by_rung.get(x.c) if x.ch.own_cost else None
     if own is not None:  # (K, R) own sanctions' cost per year
         t = own * (-ECO_UNIT * w_eco)
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
@@ -311,7 +316,7 @@ def war(x: Context) -> np.ndarray | None:
             t = (np.log(q_new) - np.log(q_now)) * (sign * w_war * has_need)
         else:
             t = (np.log(frac) - np.log(f_now)) * (sign * w_war * eta * has_need)
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
@@ -321,7 +326,7 @@ def alliance(x: Context) -> np.ndarray | None:
 
     def add(t):
         nonlocal out
-        out = t if out is None else out + t
+        out = _plus(out, t)
 
     for al in ch.pressure:
         abandon = sigmoid(ABANDON_A0 + ABANDON_A1 * (sh["request"][:, al] - x.cand))
@@ -354,7 +359,7 @@ def reputation(x: Context) -> np.ndarray | None:
     for line, d, rung in x.ch.own_lines:
         pending = x.shared["pending"][:, line]
         t = (x.cand >= rung) * (REP_KAPPA * d * pending * x.w[Term.REPUTATION])
-        out = t if out is None else out + t
+        out = _plus(out, t)
     return out
 
 
