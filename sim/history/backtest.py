@@ -34,7 +34,7 @@ from sim.scenario.history import (
 )
 
 from . import scoring
-from .forecast import Ensemble, outcomes
+from .forecast import Ensemble, observed_quantity, outcomes
 
 TABLE = "backtest.parquet"
 FIGURE = "backtest.png"
@@ -136,7 +136,7 @@ def score(
                     s = {k: scoring.log_score(v, n=ens.R) for k, v in p.items()}
                 rows.append(_row(base, rule, p["model"], s, value=1.0, width=0.0))
         else:
-            y, width = point_and_width(_quantity(obs))
+            y, width = point_and_width(observed_quantity(obs))
             s = {
                 "model": scoring.crps(model, y),
                 "pers": scoring.crps(pers, y),
@@ -177,13 +177,6 @@ COLUMNS = [
     "source",
     "note",
 ]
-
-
-def _quantity(obs: Any) -> Any:
-    for key in ("territory", "gained", "per_step", "approval"):
-        if hasattr(obs, key):
-            return getattr(obs, key)
-    raise TypeError(obs)  # pragma: no cover
 
 
 def _row(

@@ -13,10 +13,12 @@ from typing import Any
 
 from . import overrides as _overrides
 from . import references
+from .calibration import attach as attach_posterior
 from .errors import Problem, ScenarioError
 from .includes import resolve_includes
 from .limits import case_clashes
 from .partial import validate_partially
+from .paths import uncertain_parameters
 from .schema import Scenario, resolve_defaults
 from .tree import PMap, flatten, parse_yaml, read_text
 from .validation import to_problems, validate
@@ -104,7 +106,12 @@ def _finish(
     if problems:
         raise ScenarioError(problems)
     assert isinstance(scenario, Scenario)
-    return resolve_defaults(scenario)
+    resolved = resolve_defaults(scenario)
+    if resolved.posterior is not None:
+        uncertain = [p for p, _ in uncertain_parameters(resolved)]
+        if found := attach_posterior(resolved, positions, uncertain):
+            raise ScenarioError(found)
+    return resolved
 
 
 def dump_resolved(scenario: Scenario) -> str:
