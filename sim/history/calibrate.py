@@ -224,7 +224,9 @@ def calibrate(
 
 
 def scale_of(which: list[int], scale: np.ndarray | None) -> dict[str, float]:
-    return {str(i): float(s) for i, s in zip(which, scale if scale is not None else [])}
+    if scale is None:
+        return {}
+    return {str(i): float(s) for i, s in zip(which, scale, strict=True)}
 
 
 def _diagnostics(g: int, d: np.ndarray, pop: abc.Population, seconds: float) -> dict[str, Any]:

@@ -65,7 +65,9 @@ class CalibrationFolder:
                     "calibrate into a new --out folder, or use --force to replace this one",
                 )
         except OSError as exc:
-            raise ExperimentError(f"--out {p}: cannot use this folder ({exc.strerror or exc})")
+            raise ExperimentError(
+                f"--out {p}: cannot use this folder ({exc.strerror or exc})"
+            ) from None
 
     def _manifest(self) -> dict[str, Any]:
         try:
@@ -137,7 +139,7 @@ class CalibrationFolder:
             "complete",
             observations=cal.observations,
             scales=scales,
-            generations=int(len(cal.diagnostics)),
+            generations=len(cal.diagnostics),
         )
         return final
 
