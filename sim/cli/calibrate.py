@@ -132,7 +132,8 @@ def calibrate_command(
         if not quiet:
             print(
                 f"generation {row['generation']}: {row['runs']} runs, tolerance"
-                f" {row['epsilon']:.3f}, acceptance {row['acceptance']:.0%}, ESS {row['ess']:.0f}"
+                f" {row['epsilon']:.3f}, moves accepted {row['acceptance']:.0%},"
+                f" {row['unique']} distinct particles"
                 f" ({row['seconds']:.1f} s)",
                 file=sys.stderr,
             )
@@ -180,7 +181,14 @@ def render(cal: Any, spec: Any, settings: Any) -> None:
         else f"all {len(cal.observations)} observations"
     )
     d = Table(title=f"Calibration of {escape(spec.id)} on {scope}", title_justify="left")
-    for name in ("generation", "runs", "tolerance ε", "acceptance", "ESS", "distance median"):
+    for name in (
+        "generation",
+        "runs",
+        "tolerance ε",
+        "moves accepted",
+        "distinct",
+        "distance median",
+    ):
         d.add_column(name, justify="right")
     for r in cal.diagnostics.itertuples():
         d.add_row(
@@ -188,7 +196,7 @@ def render(cal: Any, spec: Any, settings: Any) -> None:
             str(r.runs),
             f"{r.epsilon:.3f}",
             f"{r.acceptance:.0%}",
-            f"{r.ess:.0f}",
+            str(r.unique),
             f"{r.d_q50:.3f}",
         )
     console.print(d)
@@ -210,5 +218,7 @@ def render(cal: Any, spec: Any, settings: Any) -> None:
     console.print(p)
     console.print(
         "[dim]shrinkage: 1 − posterior/prior width of the 90 % interval; near 0, the history"
-        " does not inform the parameter. ESS: Kish's effective sample size of the weights.[/]"
+        " does not inform the parameter. Generation 0 is rejection ABC (its tolerance keeps the"
+        " closest --alpha share); each later one resamples within a lower tolerance and moves"
+        " each particle by one ABC-MCMC step; distinct: particles that are not copies.[/]"
     )

@@ -1,20 +1,29 @@
-"""Adaptive population Monte Carlo ABC on a batch simulator (Lenormand, Jabot & Deffuant 2013).
+"""Sequential Monte Carlo ABC on a batch simulator (Del Moral, Doucet & Jasra 2012).
 
-Why this algorithm: every generation of APMC simulates one fixed-size *batch* of parameter
-vectors, which is exactly what our vectorised ensemble does best (one particle per
-replication). Rejection ABC (Pritchard et al. 1999) is its first generation; the sequential
-refinement (Beaumont et al. 2009's population Monte Carlo, with Lenormand's adaptive
-tolerance) follows. pyabc and ELFI implement the same family but simulate one particle per
-call (pyabc) or pin libraries older than ours (ELFI: matplotlib < 3.9, GPy); the few lines
-below are the algorithm itself, checked against a conjugate oracle in the tests.
+Why this algorithm: every generation simulates one fixed-size *batch* of parameter vectors,
+which is exactly what our vectorised ensemble does best (one particle per replication).
+
+- **Generation 0 is rejection ABC** (Pritchard et al. 1999): ``N`` draws from the prior,
+  simulated once each; the ``alpha`` share closest to the observations is the rejection
+  posterior.
+- **Each later generation** lowers the tolerance ε to the ``alpha``-quantile of the current
+  distances, resamples the particles within it back to ``N`` (equal weights), and moves each
+  by one ABC-MCMC step (Marjoram et al. 2003): a Gaussian random-walk proposal, simulated
+  once, accepted when it lies within ε and by the Metropolis ratio of the prior. The
+  acceptance rate of the moves is the stop rule: when it falls below a floor, lower
+  tolerances cost more simulations than they buy information.
+
+We first used Lenormand et al. (2013)'s adaptive population Monte Carlo (importance weights
+``π/q`` of a kernel mixture): with the flagship's 22 fitted parameters its weights
+degenerated (an effective sample of 12–42 of 500), while the MCMC moves keep ``N`` equally
+weighted particles. pyabc and ELFI implement these families but simulate one particle per call
+(pyabc) or pin libraries older than ours (ELFI: matplotlib < 3.9, GPy); the few lines below
+are the algorithm, checked against a conjugate oracle in the tests.
 
 The sampler works in *normal scores*: a parameter with prior CDF F is seen as
-``z = Φ⁻¹(F(θ))``, whose prior is the standard normal whatever F is. A Gaussian perturbation
-then never leaves the support of a bounded prior (a Beta credibility, a Uniform weight), the
-kernel is one covariance for parameters of any unit, and the prior density is trivial.
-
-The module is pure numpy: ``propose`` gives the batch to simulate, the caller simulates it and
-computes one distance per particle, ``first``/``update`` keep the best ``alpha`` share.
+``z = Φ⁻¹(F(θ))``, whose prior is the standard normal whatever F is. A Gaussian move then
+never leaves the support of a bounded prior, one covariance serves parameters of any unit,
+and the prior ratio is ``exp(−(|z'|² − |z|²)/2)``.
 """
 
 from __future__ import annotations
@@ -22,45 +31,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
 _JITTER = 1e-9
+RW_SCALE = 2.38
+"""Random-walk scale: ``(2.38² / d)`` × the particles' covariance (Roberts, Gelman & Gilks
+1997's optimal scaling for a Gaussian target)."""
 
 
 @dataclass(frozen=True)
 class Population:
-    """The particles kept after a generation.
+    """The particles after a generation (equally weighted).
 
     Attributes:
         z: (N, d) normal scores of the parameters.
-        log_w: (N,) log importance weights (prior density over proposal density), unnormalised.
         distances: (N,) each particle's distance to the observations.
-        epsilon: The tolerance: the largest kept distance.
-        acceptance: Share of the generation's new particles within the previous tolerance
-            (1 for the first generation).
+        epsilon: The tolerance every particle satisfies (``inf`` for the prior).
+        acceptance: Share of the generation's moves accepted (1 for the prior).
     """
 
     z: np.ndarray
-    log_w: np.ndarray
     distances: np.ndarray
     epsilon: float
     acceptance: float
 
     @property
-    def weights(self) -> np.ndarray:
-        """Normalised weights."""
-        return np.exp(self.log_w - logsumexp(self.log_w))
-
-    @property
-    def ess(self) -> float:
-        """Kish's effective sample size, ``1 / Σ w²``."""
-        w = self.weights
-        return float(1.0 / np.sum(w * w))
-
-
-def kept(n: int, alpha: float) -> int:
-    """How many particles a generation keeps: ``⌊α·n⌋``, at least 2."""
-    return max(2, int(np.floor(alpha * n)))
+    def unique(self) -> int:
+        """Distinct particles (resampling duplicates those whose move was refused)."""
+        return int(np.unique(self.z, axis=0).shape[0])
 
 
 def prior(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
@@ -68,72 +65,50 @@ def prior(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     return rng.standard_normal((n, d))
 
 
-def _best(distances: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` smallest distances (ties in index order: deterministic)."""
-    return np.argsort(distances, kind="stable")[:k]
+def tolerance(distances: np.ndarray, alpha: float) -> float:
+    """The ``alpha``-quantile of the distances (the largest of the closest ``⌊α·N⌋``)."""
+    k = max(2, int(np.floor(alpha * distances.size)))
+    return float(np.sort(distances)[k - 1])
 
 
-def first(z: np.ndarray, distances: np.ndarray, alpha: float) -> Population:
-    """Rejection ABC: keep the ``alpha`` share of prior draws closest to the observations."""
-    keep = _best(distances, kept(len(z), alpha))
-    d = distances[keep]
-    return Population(z[keep], np.zeros(keep.size), d, float(d.max()), 1.0)
+@dataclass(frozen=True)
+class Moves:
+    """One generation's proposals: where each particle starts and where it may move."""
+
+    start: np.ndarray  # (N, d) resampled particles
+    start_d: np.ndarray  # (N,) their distances
+    proposal: np.ndarray  # (N, d) proposed positions, to simulate
+    epsilon: float
 
 
-def kernel_cov(pop: Population) -> np.ndarray:
-    """Twice the weighted covariance of the particles (Beaumont et al. 2009's optimal scale)."""
-    w = pop.weights
-    mean = w @ pop.z
-    dev = pop.z - mean
-    cov = 2.0 * (dev * w[:, None]).T @ dev
-    return cov + _JITTER * np.eye(cov.shape[0])
+def propose(pop: Population, alpha: float, rng: np.random.Generator) -> Moves:
+    """Lower ε, resample the particles within it to ``N``, and propose one move each."""
+    eps = tolerance(pop.distances, alpha)
+    alive = np.flatnonzero(pop.distances <= eps)
+    idx = rng.choice(alive, size=len(pop.z), replace=True)
+    start, start_d = pop.z[idx], pop.distances[idx]
+    d = pop.z.shape[1]
+    cov = np.cov(pop.z[alive], rowvar=False).reshape(d, d) * (RW_SCALE**2 / d)
+    chol = np.linalg.cholesky(cov + _JITTER * np.eye(d))
+    step = rng.standard_normal(start.shape) @ chol.T
+    return Moves(start, start_d, start + step, eps)
 
 
-def propose(pop: Population, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` new particles: resample the population by weight, perturb by the kernel."""
-    idx = rng.choice(len(pop.z), size=n, p=pop.weights)
-    chol = np.linalg.cholesky(kernel_cov(pop))
-    return pop.z[idx] + rng.standard_normal((n, pop.z.shape[1])) @ chol.T
+def accept(moves: Moves, distances: np.ndarray, rng: np.random.Generator) -> Population:
+    """The ABC-MCMC step: keep a move within ε, by the Metropolis ratio of the prior."""
+    log_ratio = -0.5 * ((moves.proposal**2).sum(1) - (moves.start**2).sum(1))
+    ok = (distances <= moves.epsilon) & (np.log(rng.random(distances.size)) < log_ratio)
+    z = np.where(ok[:, None], moves.proposal, moves.start)
+    d = np.where(ok, distances, moves.start_d)
+    return Population(z, d, moves.epsilon, float(ok.mean()))
 
 
-def log_weights(z: np.ndarray, pop: Population) -> np.ndarray:
-    """Log importance weights of new particles ``z``: log prior − log mixture proposal."""
-    cov = kernel_cov(pop)
-    chol = np.linalg.cholesky(cov)
-    a = np.linalg.solve(chol, z.T).T  # whitened new particles
-    b = np.linalg.solve(chol, pop.z.T).T  # whitened old particles
-    sq = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
-    log_det = 2.0 * np.log(np.diag(chol)).sum()
-    log_k = -0.5 * (np.maximum(sq, 0.0) + log_det + z.shape[1] * np.log(2 * np.pi))
-    log_w_old = pop.log_w - logsumexp(pop.log_w)
-    log_q = logsumexp(log_k + log_w_old[None, :], axis=1)
-    log_prior = -0.5 * (z * z).sum(1) - 0.5 * z.shape[1] * np.log(2 * np.pi)
-    return log_prior - log_q
+def posterior(pop: Population, alpha: float) -> np.ndarray:
+    """Indices of the final sample: the particles within the last tolerance (all, after a
+    move; the closest ``alpha`` share for a rejection-only run)."""
+    if np.isfinite(pop.epsilon):
+        return np.arange(len(pop.z))
+    return np.flatnonzero(pop.distances <= tolerance(pop.distances, alpha))
 
 
-def update(
-    pop: Population, z: np.ndarray, distances: np.ndarray, log_w: np.ndarray, alpha_n: int
-) -> Population:
-    """Merge the new particles into the population and keep the ``alpha_n`` closest.
-
-    The acceptance rate is the share of new particles within the previous tolerance: when it
-    falls below a floor, the tolerance has stopped buying information (Lenormand's stop rule).
-    """
-    acceptance = float(np.mean(distances <= pop.epsilon))
-    zz = np.concatenate([pop.z, z])
-    dd = np.concatenate([pop.distances, distances])
-    ww = np.concatenate([pop.log_w, log_w])
-    keep = _best(dd, alpha_n)
-    return Population(zz[keep], ww[keep], dd[keep], float(dd[keep].max()), acceptance)
-
-
-__all__ = [
-    "Population",
-    "first",
-    "kept",
-    "kernel_cov",
-    "log_weights",
-    "prior",
-    "propose",
-    "update",
-]
+__all__ = ["Moves", "Population", "accept", "posterior", "prior", "propose", "tolerance"]

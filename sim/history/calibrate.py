@@ -1,6 +1,7 @@
 """``calibrate``: fit a scenario's uncertain parameters to its history by ABC.
 
-Each generation of the sampler (:mod:`sim.history.abc`) is one ordinary ensemble: particle *i*
+Each generation of the SMC-ABC sampler (:mod:`sim.history.abc`) is one ordinary ensemble:
+particle *i*
 is replication *i*, its parameter values passed as ``param_values``, so a generation runs on
 the vectorised model, the process pool or a Dask cluster like any ``run``, into its own results
 folder ``gen-NN/`` (locked, atomic, resumable chunk by chunk). The distances come from the
@@ -13,7 +14,7 @@ an uninterrupted calibration would have been.
 
 The folder then holds ``posterior.parquet`` (the kept particles and their weights),
 ``particles.parquet`` (every particle of every generation with its distance),
-``diagnostics.parquet`` (per generation: tolerance, acceptance, effective sample size,
+``diagnostics.parquet`` (per generation: tolerance, move acceptance, distinct particles,
 distance quantiles, runs, seconds), ``prior_posterior.png`` and ``calibrated.yaml``: the
 scenario with a ``posterior:`` block, which ``run``, ``compare``, ``sensitivity`` and
 ``backtest`` take like any scenario.
@@ -146,7 +147,6 @@ def calibrate(
     if folder is not None:
         folder.check(resume=resume, force=force)
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 0xABC]))
-    n_keep = abc.kept(settings.particles, settings.alpha)
     pop: abc.Population | None = None
     scale: np.ndarray | None = None
     diag: list[dict[str, Any]] = []
@@ -155,12 +155,12 @@ def calibrate(
         if folder is not None:
             folder.acquire(force=force)
         for g in range(settings.generations):
+            moves = None
             if pop is None:
                 z = abc.prior(rng, settings.particles, len(paths))
-                log_w = np.zeros(len(z))
             else:
-                z = abc.propose(pop, settings.particles - n_keep, rng)
-                log_w = abc.log_weights(z, pop)
+                moves = abc.propose(pop, settings.alpha, rng)
+                z = moves.proposal
             vals = values_of(z, priors_list)
             pv = {p: vals[k] for k, p in enumerate(paths)}
             digest = hashlib.sha256(np.ascontiguousarray(z).tobytes()).hexdigest()
@@ -192,12 +192,11 @@ def calibrate(
                 scale = scales(scenario, which, sims)
             d = distance(discrepancies(scenario, which, sims, scale))
             del results, sims
-            pop = (
-                abc.first(z, d, settings.alpha)
-                if pop is None
-                else abc.update(pop, z, d, log_w, n_keep)
-            )
-            row = _diagnostics(g, d, pop, time.perf_counter() - t0)
+            if moves is None:
+                pop = abc.Population(z, d, float("inf"), 1.0)
+            else:
+                pop = abc.accept(moves, d, rng)
+            row = _diagnostics(g, d, pop, settings.alpha, time.perf_counter() - t0)
             diag.append(row)
             parts.append(_particles(g, d, vals, paths))
             if report is not None:
@@ -206,7 +205,7 @@ def calibrate(
                 break
         assert pop is not None
         cal = Calibration(
-            posterior=_posterior(pop, priors_list, paths),
+            posterior=_posterior(pop, settings.alpha, priors_list, paths),
             diagnostics=pd.DataFrame(diag),
             particles=pd.concat(parts, ignore_index=True),
             priors=dict(zip(paths, priors_list, strict=True)),
@@ -229,15 +228,18 @@ def scale_of(which: list[int], scale: np.ndarray | None) -> dict[str, float]:
     return {str(i): float(s) for i, s in zip(which, scale, strict=True)}
 
 
-def _diagnostics(g: int, d: np.ndarray, pop: abc.Population, seconds: float) -> dict[str, Any]:
+def _diagnostics(
+    g: int, d: np.ndarray, pop: abc.Population, alpha: float, seconds: float
+) -> dict[str, Any]:
+    """One generation: its simulations' distances, the tolerance it reached, its moves."""
     q = np.quantile(d, [0.05, 0.25, 0.5, 0.75, 0.95])
+    eps = pop.epsilon if np.isfinite(pop.epsilon) else abc.tolerance(d, alpha)
     return {
         "generation": g,
         "runs": int(d.size),
-        "epsilon": pop.epsilon,
+        "epsilon": eps,
         "acceptance": pop.acceptance,
-        "ess": pop.ess,
-        "kept": int(pop.z.shape[0]),
+        "unique": pop.unique,
         "d_q05": q[0],
         "d_q25": q[1],
         "d_q50": q[2],
@@ -256,10 +258,13 @@ def _particles(
     return df
 
 
-def _posterior(pop: abc.Population, priors: list[Any], paths: list[str]) -> pd.DataFrame:
-    vals = values_of(pop.z, priors)
+def _posterior(
+    pop: abc.Population, alpha: float, priors: list[Any], paths: list[str]
+) -> pd.DataFrame:
+    keep = abc.posterior(pop, alpha)
+    vals = values_of(pop.z[keep], priors)
     df = pd.DataFrame({p: vals[k] for k, p in enumerate(paths)})
-    df["weight"] = pop.weights
+    df["weight"] = 1.0 / len(keep)
     return df
 
 
