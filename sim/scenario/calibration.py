@@ -73,19 +73,22 @@ def _located(positions: Positions, path: tuple[Any, ...], message: str) -> Probl
     return Problem(file, line, col, ".".join(str(p) for p in path), message)
 
 
-def attach(scenario: Any, positions: Positions, uncertain: list[str]) -> list[Problem]:
+def attach(
+    scenario: Any, positions: Positions, uncertain: list[str], base: Path | None = None
+) -> list[Problem]:
     """Read the posterior sample of ``scenario`` (if any) into it; the problems found.
 
     Args:
         scenario: The validated scenario.
-        positions: Where each node was written (the file is relative to its scenario file).
+        positions: Where each node was written.
         uncertain: The scenario's uncertain parameter paths.
+        base: The scenario file's folder, which a relative ``file`` is relative to
+            (``None``: the current folder).
     """
     post = getattr(scenario, "posterior", None)
     if post is None:
         return []
-    where, _, _ = positions.at(("posterior", "file"))
-    base = Path(where).parent if not where.startswith("<") else Path.cwd()
+    base = base if base is not None else Path.cwd()
     file = Path(post.file) if Path(post.file).is_absolute() else base / post.file
     at = ("posterior", "file")
     if not file.is_file():

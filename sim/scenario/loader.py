@@ -77,7 +77,8 @@ def _load(
     if tree is None:
         raise ScenarioError(problems)
     tree, include_problems = resolve_includes(tree, file, roots)
-    return _finish(tree, problems, overrides, include_problems)
+    base = file.resolve().parent if file is not None else None
+    return _finish(tree, problems, overrides, include_problems, base)
 
 
 def _finish(
@@ -85,6 +86,7 @@ def _finish(
     yaml_problems: list[Problem],
     overrides: Overrides,
     include_problems: list[Problem] | None = None,
+    base: Path | None = None,
 ) -> Scenario:
     include_problems = include_problems or []
     override_problems = _overrides.apply(tree, overrides) if overrides else []
@@ -109,7 +111,7 @@ def _finish(
     resolved = resolve_defaults(scenario)
     if resolved.posterior is not None:
         uncertain = [p for p, _ in uncertain_parameters(resolved)]
-        if found := attach_posterior(resolved, positions, uncertain):
+        if found := attach_posterior(resolved, positions, uncertain, base):
             raise ScenarioError(found)
     return resolved
 
