@@ -116,6 +116,19 @@ def _finish(
     return resolved
 
 
+def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with the values at some dotted paths replaced.
+
+    A value is a number or a distribution (or anything the language accepts there); the copy
+    is validated like a loaded file.
+
+    Raises:
+        ScenarioError: a path does not exist, or a value is not valid there.
+    """
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return load_data(data, "<values>", overrides=dict(values))
+
+
 def dump_resolved(scenario: Scenario) -> str:
     """The scenario as YAML that loads back to an equal scenario (for results folders).
 
@@ -146,4 +159,5 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "validate_partially",
+    "with_values",
 ]
