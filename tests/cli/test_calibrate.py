@@ -95,7 +95,7 @@ def test_calibrate_bad_input(wargame, tmp_path) -> None:
         (("--generations", "0"), "--generations: expected 1 to 50, got 0"),
     ]
     for args, message in cases:
-        code, out, err = wargame("calibrate", FLAGSHIP, *args, "-q", "--out", "x")
+        code, _, err = wargame("calibrate", FLAGSHIP, *args, "-q", "--out", "x")
         assert code == 2, (args, err)
         assert message in err, (args, err)
         assert "Traceback" not in err
