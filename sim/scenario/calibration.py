@@ -137,8 +137,11 @@ def attach(
     cum[-1] = 1.0
     post._values = values
     post._cum = cum
+    # Results folders store the resolved scenario elsewhere: they must find the same file, and
+    # record which one they used.
+    object.__setattr__(post, "file", str(file.resolve()))
     if post.sha256 is None:
-        object.__setattr__(post, "sha256", digest)  # so results folders record what was used
+        object.__setattr__(post, "sha256", digest)
     return []
 
 
