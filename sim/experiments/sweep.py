@@ -384,26 +384,13 @@ def sweep(
 
 
 def _save(path: Path, table: pd.DataFrame, axes: Sequence[Axis], title: str) -> tuple[Path, Path]:
-    """Write the table and the figure atomically, under the folder's lock."""
+    """Write the table and the figure into the results folder (atomically, under its lock)."""
     from sim.analysis.plots.sweep import response_curves
 
-    from .guard import FolderLock
-    from .store import temp_name
+    from .extras import write_extras
 
-    file, figure = path / FILE, path / FIGURE
     fig = response_curves(table, [a.path for a in axes], title=f"Sweep — {title}")
-    with FolderLock(path):
-        figure.parent.mkdir(exist_ok=True)
-        for final, write in (
-            (file, lambda tmp: table.to_parquet(tmp, index=False)),
-            (figure, lambda tmp: fig.savefig(tmp, format="png")),
-        ):
-            tmp = temp_name(final)
-            try:
-                write(tmp)
-                os.replace(tmp, final)
-            finally:
-                tmp.unlink(missing_ok=True)
+    file, figure = write_extras(path, {FILE: table}, {FIGURE: fig})
     return file, figure
 
 
