@@ -161,8 +161,8 @@ class Discovery:
         c = self.chosen
         lines = [
             f"Scenario discovery: {self.expression}",
-            f"  true in {self.positives:,} of {self.runs:,} runs ({self.positives / self.runs:.1%});"
-            f" PRIM peeled {len(self.trajectory) - 1} times",
+            f"  true in {self.positives:,} of {self.runs:,} runs"
+            f" ({self.positives / self.runs:.1%}); PRIM peeled {len(self.trajectory) - 1} times",
             "",
             f"Chosen box (#{int(c['box'])}): coverage {c['coverage']:.1%} (of the runs where it"
             f" holds, the share inside), density {c['density']:.1%} (of the runs inside,"

@@ -57,7 +57,7 @@ def discover_command(
     results = _open(results_dir)
     outcomes = results.outcomes
     if outcomes is None:
-        raise BadInput(f"{results_dir}: no outcomes table; run the ensemble again with 'wargame run'")
+        raise BadInput(f"{results_dir}: no outcomes table; make one with 'wargame run'")
     from sim.analysis.discovery import FILES as TABLE_FILES
     from sim.analysis.discovery import DiscoveryError, discover, save_tables
 

@@ -35,7 +35,10 @@ def write_extras(
     root = Path(folder)
     written = []
     with FolderLock(root):
-        jobs = [(root / n, lambda tmp, df=df: df.to_parquet(tmp, index=False)) for n, df in tables.items()]
+        jobs = [
+            (root / n, lambda tmp, df=df: df.to_parquet(tmp, index=False))
+            for n, df in tables.items()
+        ]
         jobs += [
             (root / n, lambda tmp, fig=fig: fig.savefig(tmp, format="png"))
             for n, fig in figures.items()

@@ -60,9 +60,7 @@ def discovery_figure(d: Any, *, title: str = "") -> Figure:
 
 def _box(ax: Any, box: Any, chosen: Any) -> None:
     """The chosen box's limits, each on its parameter's sampled range scaled to [0, 1]."""
-    ax.set_title(
-        f"Chosen box: coverage {chosen['coverage']:.0%}, density {chosen['density']:.0%}"
-    )
+    ax.set_title(f"Chosen box: coverage {chosen['coverage']:.0%}, density {chosen['density']:.0%}")
     if box.empty:
         ax.text(0.5, 0.5, "no parameter restricted", ha="center", va="center")
         ax.set_axis_off()
