@@ -32,7 +32,7 @@ def test_sweep_prints_the_curve_and_writes_table_and_figure(wargame, tmp_path):
 
 
 def test_sweep_on_two_parameters_in_either_grid_form(wargame, tmp_path):
-    code, out, err = wargame(
+    code, _, err = wargame(
         "sweep", DETERRENCE,
         "--param", "actors.A.weights.economy", "--values", "0.2,0.8",
         "--param", CRED, "--range", 0, 1, 2,
