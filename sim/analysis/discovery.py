@@ -171,10 +171,15 @@ class Discovery:
         if self.box.empty:
             lines.append("  no parameter restricted: the outcome is as frequent everywhere")
         width = max([len(p) for p in self.box["parameter"]] + [9])
-        for r in self.box.itertuples(index=False):
+        for r, qp in zip(self.box.itertuples(index=False), quasi_p(self.box), strict=True):
             lines.append(
                 f"  {r.parameter:<{width}}  {_g(r.low):>9} ≤ x ≤ {_g(r.high):<9}"
-                f"  (sampled {_g(r.data_low)}–{_g(r.data_high)})"
+                f"  (sampled {_g(r.data_low)}–{_g(r.data_high)})  quasi-p {qp:.2g}"
+            )
+        if not self.box.empty:
+            lines.append(
+                "  quasi-p: how likely a restriction this strong is by chance; above 0.05 it may"
+                " be noise"
             )
         lines += ["", "Feature scores (extra trees; higher matters more):"]
         width = max([len(p) for p in self.scores["parameter"]] + [9])
@@ -186,6 +191,13 @@ class Discovery:
 
     def __str__(self) -> str:
         return self.render()
+
+
+def quasi_p(box: pd.DataFrame) -> np.ndarray:
+    """Per restricted parameter, PRIM's quasi-p value of its limit (the smaller of the two when
+    both ends are restricted): the binomial chance of the density gain it brings."""
+    both = box[["qp_low", "qp_high"]].to_numpy(dtype=float)
+    return np.array([np.nanmin(r) if np.isfinite(r).any() else np.nan for r in both])
 
 
 def _g(v: float) -> str:
@@ -333,8 +345,13 @@ def report_parts(path: str | Path | None, dpi: int = 110) -> list[tuple[str, str
 
     c = d.chosen
     rows = [
-        [r.parameter, f"{r.low:.4g} – {r.high:.4g}", f"{r.data_low:.4g} – {r.data_high:.4g}"]
-        for r in d.box.itertuples(index=False)
+        [
+            r.parameter,
+            f"{r.low:.4g} – {r.high:.4g}",
+            f"{r.data_low:.4g} – {r.data_high:.4g}",
+            f"{qp:.2g}",
+        ]
+        for r, qp in zip(d.box.itertuples(index=False), quasi_p(d.box), strict=True)
     ]
     ranks = [[str(int(r.rank)), r.parameter, f"{r.score:.3f}"] for r in d.scores.itertuples()]
     buf = io.BytesIO()
@@ -347,11 +364,11 @@ def report_parts(path: str | Path | None, dpi: int = 110) -> list[tuple[str, str
             f" of sampled parameters {len(d.trajectory) - 1} times; the chosen box"
             f" (#{int(c['box'])}) holds {c['coverage']:.1%} of the runs where the outcome holds"
             f" (coverage), and the outcome holds in {c['density']:.1%} of the runs inside it"
-            " (density).",
+            " (density). Quasi-p: how likely a restriction this strong is by chance.",
             None,
             "",
         ),
-        ("table", "", (["parameter", "box", "range sampled"], rows), ""),
+        ("table", "", (["parameter", "box", "range sampled", "quasi-p"], rows), ""),
         ("p", "Feature scores (extra trees): how much each parameter tells the outcome.", None, ""),
         ("table", "", (["rank", "parameter", "score"], ranks), ""),
         ("figure", "Peeling trajectory and the chosen box.", buf.getvalue(), "discovery"),

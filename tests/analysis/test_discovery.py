@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.discovery import DiscoveryError, choose, discover, outcome_mask
+from sim.analysis.discovery import DiscoveryError, choose, discover, outcome_mask, quasi_p
 
 STEP = 0.05
 GRID = np.round(np.arange(0.0, 1.0 + 1e-9, STEP), 10)
@@ -37,6 +37,7 @@ def test_prim_recovers_a_planted_box(seed):
         assert abs(box.loc[p, "low"] - t) <= STEP, (p, box.loc[p, "low"])
         assert box.loc[p, "high"] == pytest.approx(1.0)
     assert found.chosen["density"] >= 0.9
+    assert (quasi_p(found.box) < 0.05).all()  # both restrictions are far from chance
     assert found.chosen["coverage"] >= 0.9
     assert set(found.scores["parameter"].head(2)) == set(THRESHOLDS)
 
