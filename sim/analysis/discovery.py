@@ -218,7 +218,7 @@ def _workbench() -> tuple[Any, Any, Any]:
 
 
 def discover(
-    outcomes: pd.DataFrame,
+    outcomes: Any,
     expression: str,
     *,
     min_density: float | None = None,
@@ -229,7 +229,8 @@ def discover(
     """PRIM's box and the feature scores for the runs where ``expression`` holds.
 
     Args:
-        outcomes: An outcomes table with ``param.`` columns (one row per run).
+        outcomes: An outcomes table with ``param.`` columns (one row per run), or results
+            that have one (``sim.open_results(DIR)``).
         expression: The outcome (see :func:`outcome_mask`).
         min_density: Choose among boxes at least this dense (default: any).
         seed: Seed of the extra-trees feature scoring.
@@ -240,6 +241,8 @@ def discover(
         DiscoveryError: bad expression, no sampled parameter, or an outcome that holds in
             every run or in none.
     """
+    if not isinstance(outcomes, pd.DataFrame):
+        outcomes = outcomes.outcomes
     y = outcome_mask(outcomes, expression)
     x = parameters(outcomes)
     n, k = int(y.size), int(y.sum())

@@ -23,7 +23,7 @@ import difflib
 import itertools
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,7 +297,7 @@ def _difference(r: Any, pct: bool) -> str:
 
 def sweep(
     scenario: Any,
-    axes: Sequence[Axis],
+    axes: Sequence[Axis] | Mapping[str, Sequence[float]],
     outcomes: Sequence[str] | None = None,
     runs: int | None = None,
     seed: int | None = None,
@@ -321,7 +321,8 @@ def sweep(
 
     Args:
         scenario: A loaded scenario or the path of a scenario file.
-        axes: One or two :class:`Axis` (dotted path and values).
+        axes: One or two :class:`Axis` (dotted path and values), or a mapping of dotted path
+            to values: ``{"red_lines.X.credibility": [0, 0.5, 1]}``.
         outcomes: Outcomes columns to trace (default: every red line, crossed by the horizon).
         runs: Runs per grid point (default: the scenario's ``run.runs``).
         seed: The ensemble seed (default: ``run.seed``); every point uses the same chunk seeds.
@@ -333,6 +334,8 @@ def sweep(
         A :class:`SweepResult`; with ``out``, the table is saved as ``DIR/sweep.parquet`` and
         the response curves as ``DIR/figures/sweep.png``.
     """
+    if isinstance(axes, Mapping):
+        axes = [Axis(p, tuple(v)) for p, v in axes.items()]
     axes = [Axis(a.path, tuple(float(v) for v in a.values)) for a in axes]
     check_axes(axes)
     sc, source = load(scenario, overrides)
