@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
-from sim.analysis.style import FAN_COLOR, SAMPLE_COLOR, panels, styled
+from sim.analysis.style import FAN_COLOR, SAMPLE_COLOR, compact_numbers, panels, styled
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,6 +49,8 @@ def prior_posterior(cal: Any) -> Figure:
             ax.axvline(row["posterior_median"], color=FAN_COLOR, lw=1.5)
             ax.set_title(f"{_short(p)}\nshrinkage {row['shrinkage']:+.0%}", fontsize=8)
             ax.set_yticks([])
+            compact_numbers(ax, "x")
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         ax = axes[-1]
         d = cal.diagnostics
         ax.plot(d["generation"], d["epsilon"], marker="o", color=FAN_COLOR, label="tolerance ε")
