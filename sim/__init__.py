@@ -27,6 +27,9 @@ _API = {
     "sensitivity": "sim.experiments",
     "sweep": "sim.experiments",
     "discover": "sim.analysis.discovery",
+    "backtest": "sim.history",
+    "calibrate": "sim.history",
+    "run_from": "sim.history",
     "open_results": "sim.experiments",
     "Results": "sim.experiments",
 }

@@ -25,6 +25,7 @@ from __future__ import annotations
 from .backtest import CLIMATOLOGY_NOTE, backtest, climatology_note, score
 from .calibrate import Calibration, calibrate
 from .checks import Settings, settings_for
+from .condition import run_from
 
 __all__ = [
     "CLIMATOLOGY_NOTE",
@@ -33,6 +34,7 @@ __all__ = [
     "backtest",
     "calibrate",
     "climatology_note",
+    "run_from",
     "score",
     "settings_for",
 ]

@@ -35,9 +35,11 @@ import pandas as pd
 from scipy.special import ndtr
 
 from sim.experiments.ensemble import Ensemble, execute
+from sim.scenario import load_scenario
+from sim.scenario.history import step_of
 
 from . import abc
-from .checks import Settings, check_calibration
+from .checks import Settings, check_calibration, settings_for
 from .distance import discrepancies, distance, in_sample, scales, simulated
 from .folder import CalibrationFolder
 
@@ -117,7 +119,8 @@ def _generation_seed(seed: int, g: int) -> int:
 def calibrate(
     scenario: Any,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
+    until: int | str | None = None,
     out: str | os.PathLike | None = None,
     resume: bool = False,
     force: bool = False,
@@ -131,15 +134,26 @@ def calibrate(
 ) -> Calibration:
     """Run the sampler, generation by generation, and write the calibrated scenario.
 
+    ::
+
+        cal = sim.calibrate("scenarios/seoul_arms_ukraine.yaml", until="2024-12", out="runs/c")
+
     Args:
-        scenario: The (uncalibrated) scenario with a ``history``.
-        settings: The calibration's settings (see :class:`Settings`).
+        scenario: The (uncalibrated) scenario with a ``history``, or its file.
+        settings: The calibration's settings (see :class:`Settings`; default: the scenario's
+            ``calibration:`` block, by :func:`~sim.history.checks.settings_for`).
+        until: With ``settings=None``: fit the observations up to this step or date.
         out: The results folder; ``None`` keeps everything in memory.
         resume, force, workers, scheduler, command, memory_check, allow_version_change: As
             for ``run``.
         progress: A progress display per generation (the CLI's bar).
         report: Called with each generation's diagnostics row as it finishes.
     """
+    if isinstance(scenario, str | os.PathLike):
+        scenario = load_scenario(scenario)
+    if settings is None:
+        step = None if until is None else step_of(scenario.time, until)
+        settings = settings_for(scenario, until=step)
     priors_list = check_calibration(scenario, settings)
     paths = list(settings.params)
     which = in_sample(scenario, settings.until)
