@@ -8,7 +8,9 @@ so memory stays flat however many chunks there are.
 - :class:`InProcess` — one chunk after the other; no start-up cost.
 - :class:`ProcessPool` — ``concurrent.futures`` with the ``forkserver`` start method (``spawn``
   where there is none): forking a process that has threads (pytest, Dask, BLAS) is unsafe and
-  Python 3.12 warns about it. Workers ignore SIGINT so that Ctrl-C reaches only the parent,
+  Python 3.12 warns about it. Workers never re-run the user's script, so a plain script needs
+  no ``if __name__ == "__main__":`` guard, and a worker that dies is reported as what killed it
+  (:mod:`sim.experiments.pool`). Workers ignore SIGINT so that Ctrl-C reaches only the parent,
   which stops them.
 - :class:`DaskCluster` — ``distributed.Client`` on a scheduler address; a ``LocalCluster`` is
   used through its address too, so a laptop and a cluster run the same code. The package must
@@ -28,6 +30,7 @@ from typing import Any
 
 from .ensemble import ChunkOutput, Task, describe, run_chunk
 from .errors import ChunkFailed, ExperimentError
+from .pool import death, oom_kills, worker_context
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a Dask scheduler to answer before giving up."""
@@ -108,30 +111,20 @@ def _init_worker(main_pid: int) -> None:
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
-def _start_method() -> str:
-    import multiprocessing as mp
-
-    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-
-
 class ProcessPool(Executor):
     """A local pool of ``workers`` processes, started with forkserver (or spawn)."""
 
     name = "process pool"
 
     def __init__(self, workers: int):
-        import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        method = _start_method()
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            # The server imports the model once; each worker forks from it ready to run.
-            ctx.set_forkserver_preload(["sim.experiments.ensemble", "sim.model"])
+        self._ctx = worker_context(["sim.experiments.ensemble", "sim.model"])
+        self._oom = oom_kills()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=ctx,
+            mp_context=self._ctx,
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
@@ -161,14 +154,21 @@ class ProcessPool(Executor):
                     running = [task, *pending.values()]
                     raise ChunkFailed(
                         [describe(t) for t in running],
-                        "a worker process died (out of memory, or killed) while running"
-                        " one of these chunks",
+                        self._death(),
                         [t.chunk.key for t in running],
                     ) from None
                 except Exception as exc:
                     raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
                 yield task, out
             fill()
+
+    def _death(self) -> str:
+        """What killed the worker that broke the pool (its processes are joined first, so
+        that every exit code is known)."""
+        procs = self._ctx.Process.made
+        for proc in procs:
+            proc.join(timeout=5)
+        return death([p.exitcode for p in procs], self._oom, oom_kills())
 
     def close(self, abort: bool = False) -> None:
         if abort:
