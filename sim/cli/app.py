@@ -6,6 +6,8 @@ command function, so ``wargame --help`` and ``wargame validate`` start quickly.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -29,3 +31,38 @@ class BadInput(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+
+
+def version_line() -> str:
+    """``wargame X (Mesa Y, Python Z)``: what a bug report or a results folder needs to name."""
+    import platform
+    from importlib import metadata
+
+    def of(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return f"wargame {of('wargame-sim')} (Mesa {of('mesa')}, Python {platform.python_version()})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the versions of wargame, Mesa and Python, and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Scenario wargames of arms supply and escalation between states."""
