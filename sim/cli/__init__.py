@@ -17,6 +17,7 @@ from . import run as _run  # noqa: F401  isort: skip
 from . import experiments as _experiments  # noqa: F401  isort: skip
 from . import explain as _explain  # noqa: F401  isort: skip
 from . import backtest as _backtest  # noqa: F401  isort: skip
+from . import library as _library  # noqa: F401  isort: skip
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
