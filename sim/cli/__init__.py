@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from .app import BadInput, app
+from .app import BadInput, app, scenario_warnings_to_stderr
 
 # Each module registers its commands on ``app``; keep their top-level imports light.
 from . import validate as _validate  # noqa: F401  isort: skip
@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> None:
     from sim.scenario.errors import ScenarioError
 
     try:
-        rv = app(args=argv, prog_name="wargame", standalone_mode=False)
+        with scenario_warnings_to_stderr():
+            rv = app(args=argv, prog_name="wargame", standalone_mode=False)
     except (BadInput, ScenarioError) as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)

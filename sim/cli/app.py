@@ -6,7 +6,9 @@ command function, so ``wargame --help`` and ``wargame validate`` start quickly.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 
@@ -66,3 +68,28 @@ def _root(
     ] = False,
 ) -> None:
     """Scenario wargames of arms supply and escalation between states."""
+
+
+@contextmanager
+def scenario_warnings_to_stderr() -> Iterator[None]:
+    """Print each scenario warning (an inert setting, :mod:`sim.scenario.inert`) once, as its
+    located line on stderr, whichever command loads the scenario and however often."""
+    import sys
+    import warnings
+
+    from sim.scenario.errors import ScenarioWarning
+
+    seen: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ScenarioWarning)
+        original = warnings.showwarning
+
+        def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+            if not issubclass(category, ScenarioWarning):
+                original(message, category, *args, **kwargs)
+            elif str(message) not in seen:
+                seen.add(str(message))
+                print(message, file=sys.stderr)
+
+        warnings.showwarning = show
+        yield

@@ -7,14 +7,16 @@ validation; a block that fails validation does not stop the reference checks of 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import overrides as _overrides
 from . import references
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, ScenarioWarning
 from .includes import resolve_includes
+from .inert import inert_settings
 from .limits import case_clashes
 from .partial import validate_partially
 from .schema import Scenario, resolve_defaults
@@ -65,7 +67,7 @@ def load_scenario_text(
 def load_data(data: Mapping[str, Any], name: str, overrides: Overrides = None) -> Scenario:
     """Load a scenario given as plain data (a dumped scenario), checked like a file."""
     tree = _overrides._positioned(dict(data), (name, 1, 1))
-    return _finish(tree, [], overrides)
+    return _finish(tree, [], overrides, warn=False)
 
 
 def _load(
@@ -75,7 +77,7 @@ def _load(
     if tree is None:
         raise ScenarioError(problems)
     tree, include_problems = resolve_includes(tree, file, roots)
-    return _finish(tree, problems, overrides, include_problems)
+    return _finish(tree, problems, overrides, include_problems, warn=True)
 
 
 def _finish(
@@ -83,6 +85,7 @@ def _finish(
     yaml_problems: list[Problem],
     overrides: Overrides,
     include_problems: list[Problem] | None = None,
+    warn: bool = False,
 ) -> Scenario:
     include_problems = include_problems or []
     override_problems = _overrides.apply(tree, overrides) if overrides else []
@@ -104,6 +107,9 @@ def _finish(
     if problems:
         raise ScenarioError(problems)
     assert isinstance(scenario, Scenario)
+    if warn:  # a written scenario; not one dumped by wargame (a results folder's)
+        for problem in sorted(to_problems(inert_settings(scenario), positions)):
+            warnings.warn(ScenarioWarning(problem), stacklevel=4)
     return resolve_defaults(scenario)
 
 
