@@ -177,6 +177,7 @@ def _reproduce(src: Source) -> list[Block]:
         ("chunk_size", "chunk size"),
         ("record", "record"),
         ("arms", "arms"),
+        ("overrides", "overrides (--set)"),
         ("scenario_id", "scenario"),
         ("scenario_sha256", "scenario sha256"),
         ("started", "started"),

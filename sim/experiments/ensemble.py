@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .errors import ChunkFailed, ExperimentError
-from .manifest import manifest_for
+from .manifest import manifest_for, override_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -437,7 +437,8 @@ def run(
     """
     sc, source = load(scenario, overrides)
     runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
-    ens = Ensemble(sc, "run", runs, seed, chunk_size, record, source=source)
+    info = {"overrides": override_lines(overrides)}
+    ens = Ensemble(sc, "run", runs, seed, chunk_size, record, info=info, source=source)
     return execute(
         ens,
         out=out,

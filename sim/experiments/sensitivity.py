@@ -56,6 +56,7 @@ from .design import (
 )
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
+from .manifest import override_lines
 from .results import Results
 from .store import atomic_write_text
 
@@ -447,7 +448,7 @@ def sensitivity(
             "params": names,
             "design_sha256": digest,
         },
-        info={"sensitivity": info},
+        info={"sensitivity": info, "overrides": override_lines(overrides)},
         source=source,
     )
     res = execute(
