@@ -25,7 +25,8 @@ import re
 import signal
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from .ensemble import ChunkOutput, Task, describe, run_chunk
@@ -38,6 +39,8 @@ WORKER_TIMEOUT = 30.0
 """Seconds to wait for the first worker of a Dask cluster to join."""
 ORPHAN_CHECK = 1.0
 """Seconds between a pool worker's checks that its parent is alive."""
+STEP_POLL = 0.2
+"""Seconds between the main process's looks at the steps its workers report."""
 
 
 def default_workers() -> int:
@@ -55,6 +58,9 @@ class Executor:
     name: str = "executor"
     shares_disk: bool = True
     """Whether workers see this machine's disk (and so write their chunks themselves)."""
+    on_step: Callable[[Task, int, int], None] | None = None
+    """Told ``(task, step, horizon)`` as a chunk's model steps (the progress bar moves within
+    chunks); local executors call it, a Dask cluster reports whole chunks only."""
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
@@ -77,8 +83,9 @@ class InProcess(Executor):
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         for task in tasks:
+            hear = self.on_step
             try:
-                out = run_chunk(task)
+                out = run_chunk(task, None if hear is None else partial(hear, task))
             except (KeyboardInterrupt, MemoryError):
                 raise
             except Exception as exc:
@@ -86,9 +93,22 @@ class InProcess(Executor):
             yield task, out
 
 
-def _init_worker(main_pid: int) -> None:
+_STEPS: Any = None
+"""In a pool worker: the queue its chunks report their steps to (see :func:`_run_reporting`)."""
+
+
+def _run_reporting(task: Task) -> ChunkOutput:
+    """``run_chunk`` in a pool worker, telling the main process of each step of the chunk."""
+    steps = _STEPS
+    if steps is None:
+        return run_chunk(task)
+    key = task.chunk.key
+    return run_chunk(task, lambda step, horizon: steps.put((key, step, horizon)))
+
+
+def _init_worker(main_pid: int, steps: Any = None) -> None:
     """Set up a pool worker: Ctrl-C is the main process's business, and a worker whose main
-    process was killed exits instead of lingering.
+    process was killed exits instead of lingering; ``steps`` is the queue for progress.
 
     A SIGKILL gives the main process no chance to stop its pool; the workers would wait for
     work forever, and they keep the forkserver alive too (it exits only when every holder of
@@ -96,6 +116,8 @@ def _init_worker(main_pid: int) -> None:
     """
     import threading
 
+    global _STEPS
+    _STEPS = steps
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
@@ -122,11 +144,12 @@ class ProcessPool(Executor):
         self.workers = workers
         self._ctx = worker_context(["sim.experiments.ensemble", "sim.model"])
         self._oom = oom_kills()
+        self._steps = self._ctx.SimpleQueue()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=self._ctx,
             initializer=_init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self._steps),
         )
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
@@ -141,11 +164,12 @@ class ProcessPool(Executor):
                 task = next(todo, None)
                 if task is None:
                     return
-                pending[self._pool.submit(run_chunk, task)] = task
+                pending[self._pool.submit(_run_reporting, task)] = task
 
         fill()
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=STEP_POLL, return_when=FIRST_COMPLETED)
+            self._hear({t.chunk.key: t for t in pending.values()})
             for fut in sorted(done, key=lambda f: pending[f].chunk.order):
                 task = pending.pop(fut)
                 try:
@@ -161,6 +185,13 @@ class ProcessPool(Executor):
                     raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
                 yield task, out
             fill()
+
+    def _hear(self, running: dict[str, Task]) -> None:
+        """Pass on the steps the workers reported since the last look."""
+        while not self._steps.empty():
+            key, step, horizon = self._steps.get()
+            if self.on_step is not None and key in running:
+                self.on_step(running[key], step, horizon)
 
     def _death(self) -> str:
         """What killed the worker that broke the pool (its processes are joined first, so
