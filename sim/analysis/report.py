@@ -267,7 +267,7 @@ def _extras(src: Source) -> list[Block]:
 
 
 def _sensitivity(src: Source) -> list[Block]:
-    from sim.analysis.plots.sensitivity import TOP, indices_table
+    from sim.analysis.plots.sensitivity import NEGATIVE_S1, TOP, indices_table
 
     found = indices_table(src)
     if found is None:
@@ -310,6 +310,8 @@ def _sensitivity(src: Source) -> list[Block]:
                     second,
                 ]
             )
+    if method == "sobol" and (table["S1"] < 0).any():
+        note += f" {NEGATIVE_S1}."
     return [
         Block("h2", f"Sensitivity ({method})"),
         Block("p", note + f" The {TOP} most influential factors per target."),

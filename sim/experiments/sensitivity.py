@@ -351,6 +351,10 @@ class SensitivityResult(Results):
                 )
             if len(grp) > top:
                 lines.append(f"  ... {len(grp) - top} more factors")
+        if self.method == "sobol" and (self.indices["S1"] < 0).any():
+            from sim.analysis.plots.sensitivity import NEGATIVE_S1
+
+            lines += ["", f"Note: {NEGATIVE_S1}."]
         if self.csv is not None:
             lines += ["", f"All indices: {self.csv}"]
         return "\n".join(lines)
