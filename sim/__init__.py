@@ -25,6 +25,8 @@ _API = {
     "run": "sim.experiments",
     "compare": "sim.experiments",
     "sensitivity": "sim.experiments",
+    "sweep": "sim.experiments",
+    "discover": "sim.analysis.discovery",
     "open_results": "sim.experiments",
     "Results": "sim.experiments",
 }

@@ -263,6 +263,9 @@ def _extras(src: Source) -> list[Block]:
             Block("table", data=(["measure", "arm or difference", "estimate [95%]", "runs"], rows))
         )
     blocks += _sensitivity(src)
+    from sim.analysis.discovery import report_parts  # the saved discovery, when there is one
+
+    blocks += [Block(*part) for part in report_parts(getattr(src.obj, "path", None), DPI)]
     return blocks
 
 

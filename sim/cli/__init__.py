@@ -17,6 +17,9 @@ from . import run as _run  # noqa: F401  isort: skip
 from . import experiments as _experiments  # noqa: F401  isort: skip
 from . import explain as _explain  # noqa: F401  isort: skip
 from . import backtest as _backtest  # noqa: F401  isort: skip
+from . import calibrate as _calibrate  # noqa: F401  isort: skip
+from . import sweep as _sweep  # noqa: F401  isort: skip
+from . import discover as _discover  # noqa: F401  isort: skip
 from . import library as _library  # noqa: F401  isort: skip
 
 EXIT_BAD_INPUT = 2

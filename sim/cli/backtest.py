@@ -126,10 +126,11 @@ def backtest_command(
         out_name=("backtest",),
         problems=problems,
     )
-    from sim.history.backtest import FIGURE, score, write_table
+    from sim.history.backtest import FIGURE, climatology, score, write_table
     from sim.history.figure import backtest_figure
 
-    table = score(spec, results, until=_step(spec, when))
+    prior = climatology(spec, runs, seed, workers=workers, chunk_size=chunk_size)
+    table = score(spec, results, prior, until=_step(spec, when))
     write_table(table, folder)
     fig = backtest_figure(spec, results, table)
     fig.savefig(folder / FIGURE)
@@ -150,7 +151,7 @@ def render(table: Any, spec: Any, until: str | None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sim.history import CLIMATOLOGY_NOTE
+    from sim.history import climatology_note
 
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     scope = f"observations after {until} (out of sample)" if until else "every observation"
@@ -226,7 +227,7 @@ def render(table: Any, spec: Any, until: str | None) -> None:
             cover,
         )
     console.print(agg)
-    console.print(f"[dim]{escape(CLIMATOLOGY_NOTE)}.[/]")
+    console.print(f"[dim]{escape(climatology_note(spec))}.[/]")
 
 
 def _num(v: float) -> str:

@@ -225,6 +225,23 @@ def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
         rows.append(("sensitivity", f"{sens.method} on {', '.join(sens.targets)}"))
     if s.history:
         rows.append(("history", _history_line(s)))
+    if s.calibration is not None:
+        n = len(s.calibration.params or uncertain_parameters(s))
+        rows.append(
+            (
+                "calibration",
+                f"{n} parameters to fit · {s.calibration.particles} particles ·"
+                f" at most {s.calibration.generations} generations (wargame calibrate)",
+            )
+        )
+    if s.posterior is not None:
+        rows.append(
+            (
+                "posterior",
+                f"calibrated: {len(s.posterior.paths)} parameters drawn jointly from"
+                f" {s.posterior.size} particles ({s.posterior.file})",
+            )
+        )
     params = uncertain_parameters(s)
     rows.append(("uncertain", f"{len(params)} parameters"))
     for head, names in _group_parameters(params):

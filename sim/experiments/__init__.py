@@ -12,15 +12,19 @@ from .ensemble import run
 from .errors import ChunkFailed, ExperimentError
 from .results import Results, open_results
 from .sensitivity import SensitivityResult, sensitivity
+from .sweep import Axis, SweepResult, sweep
 
 __all__ = [
+    "Axis",
     "ChunkFailed",
     "Comparison",
     "ExperimentError",
     "Results",
     "SensitivityResult",
+    "SweepResult",
     "compare",
     "open_results",
     "run",
     "sensitivity",
+    "sweep",
 ]

@@ -38,10 +38,12 @@ OWNER = "wargame-sim"
 """The value of ``written_by`` in the manifest of every folder this package writes."""
 
 _OWN_NAMES = re.compile(
-    r"^(manifest\.json|scenario\.yaml|chunks|figures|report\.(html|md)|sensitivity\.csv"
-    r"|[a-z_][a-z0-9_]*\.(parquet|csv)|\.wargame\.lock|\..*\.tmp-.*)$"
+    r"^(manifest\.json|(scenario|calibrated)\.yaml|chunks|figures|report\.(html|md)"
+    r"|sensitivity\.csv|gen-\d+|[a-z_][a-z0-9_]*\.(parquet|csv|png)|\.wargame\.lock"
+    r"|\..*\.tmp-.*)$"
 )
-"""Top-level names a results folder may hold (what ``run``, ``plot`` and ``report`` write)."""
+"""Top-level names a results folder may hold (what ``run``, ``plot``, ``report``, ``backtest``
+and ``calibrate`` write: a calibration keeps one results folder per generation, ``gen-NN``)."""
 
 
 def is_ours(manifest: Any) -> bool:

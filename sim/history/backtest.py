@@ -34,7 +34,7 @@ from sim.scenario.history import (
 )
 
 from . import scoring
-from .forecast import Ensemble, outcomes
+from .forecast import Ensemble, observed_quantity, outcomes
 
 TABLE = "backtest.parquet"
 FIGURE = "backtest.png"
@@ -42,6 +42,37 @@ CLIMATOLOGY_NOTE = (
     "climatology = the scenario's prior ensemble; the scenario is not calibrated, so the "
     "forecast is that prior and its skill against climatology is 0 by construction"
 )
+CALIBRATED_NOTE = (
+    "climatology = the prior ensemble (the same scenario without its posterior: block, same "
+    "seed and runs); the forecast is the calibrated scenario's"
+)
+
+
+def climatology_note(scenario: Any) -> str:
+    """What the climatology column is, for this scenario."""
+    return CALIBRATED_NOTE if getattr(scenario, "posterior", None) is not None else CLIMATOLOGY_NOTE
+
+
+def prior_of(scenario: Any) -> Any | None:
+    """The scenario without its posterior (its prior), or ``None`` if it is not calibrated."""
+    if getattr(scenario, "posterior", None) is None:
+        return None
+    return scenario.model_copy(update={"posterior": None})
+
+
+def climatology(scenario: Any, runs: int | None, seed: int | None, **options: Any) -> Any | None:
+    """The prior ensemble of a calibrated scenario (in memory), or ``None`` when uncalibrated.
+
+    Same runs, seed and chunking as the forecast, so both share their random numbers apart
+    from the fitted parameters' values.
+    """
+    import sim.experiments as ex
+
+    prior = prior_of(scenario)
+    if prior is None:
+        return None
+    keep = {k: v for k, v in options.items() if k in ("workers", "scheduler", "chunk_size")}
+    return ex.run(prior, runs, seed, record="full", **keep)
 
 
 def describe(obs: Any) -> tuple[str, str]:
@@ -136,7 +167,7 @@ def score(
                     s = {k: scoring.log_score(v, n=ens.R) for k, v in p.items()}
                 rows.append(_row(base, rule, p["model"], s, value=1.0, width=0.0))
         else:
-            y, width = point_and_width(_quantity(obs))
+            y, width = point_and_width(observed_quantity(obs))
             s = {
                 "model": scoring.crps(model, y),
                 "pers": scoring.crps(pers, y),
@@ -177,13 +208,6 @@ COLUMNS = [
     "source",
     "note",
 ]
-
-
-def _quantity(obs: Any) -> Any:
-    for key in ("territory", "gained", "per_step", "approval"):
-        if hasattr(obs, key):
-            return getattr(obs, key)
-    raise TypeError(obs)  # pragma: no cover
 
 
 def _row(
@@ -292,7 +316,8 @@ def backtest(
 
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
     results = ex.run(spec, runs, seed, record="full", out=out, **run_options)
-    table = score(spec, results, until=until_step(spec, until))
+    prior = climatology(spec, runs, seed, **run_options)
+    table = score(spec, results, prior, until=until_step(spec, until))
     if out is not None:
         write_table(table, Path(out))
         from .figure import backtest_figure

@@ -155,6 +155,14 @@ def outcomes(obs: Any, ens: Ensemble, *, persistence: bool = False) -> np.ndarra
     raise TypeError(f"unknown observation {obs!r}")  # pragma: no cover
 
 
+def observed_quantity(obs: Any) -> Any:
+    """What a quantity observation saw: a number, an interval or a distribution."""
+    for key in ("territory", "gained", "per_step", "approval"):
+        if hasattr(obs, key):
+            return getattr(obs, key)
+    raise TypeError(obs)  # pragma: no cover
+
+
 def series(obs: Any, ens: Ensemble) -> tuple[str, str, np.ndarray] | None:
     """The simulated series an observation is a point of: (panel key, title, R × (T+1))."""
     if isinstance(obs, TerritoryObs):

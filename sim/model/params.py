@@ -6,6 +6,9 @@ parameter and replication, ``dist.ppf(rng.random(R))``. A ``param_values`` entry
 sampled values of its path *after* the uniform was drawn, so overriding one parameter never
 shifts the draws of another (sensitivity designs, common random numbers).
 
+A calibrated scenario (``posterior:``) draws its fitted parameters jointly from the posterior
+sample, with the same uniforms (the first fitted parameter's picks the particle).
+
 Plain numbers cost no draw; :meth:`Params.get` broadcasts them to (R,).
 """
 
@@ -48,9 +51,19 @@ class Params:
     ) -> None:
         self.replications = replications
         self.sampled: dict[str, np.ndarray] = {}
+        post = getattr(scenario, "posterior", None)
+        fitted = set(post.paths) if post is not None else set()
+        rows = None
         for path, dist in uncertain(scenario):
             u = rng.random(replications)
-            self.sampled[path] = np.asarray(dist.ppf(u), dtype=float)
+            if path in fitted:
+                # The fitted parameters are drawn jointly: the first one's uniforms pick a
+                # particle of the posterior for every replication, the others' go unused so
+                # that the draws of every other parameter stay where they were.
+                rows = post.rows(u) if rows is None else rows
+                self.sampled[path] = post.values(path, rows)
+            else:
+                self.sampled[path] = np.asarray(dist.ppf(u), dtype=float)
         self.overrides: dict[str, np.ndarray] = {}
         for path, value in (param_values or {}).items():
             arr = np.asarray(value, dtype=float)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from .distributions import Distribution, is_distribution
 from .errors import Problem, ScenarioError, ScenarioWarning
-from .loader import dump_resolved, load_data, load_scenario, load_scenario_text
-from .paths import get_path, uncertain_parameters, with_values
+from .loader import dump_resolved, load_data, load_scenario, load_scenario_text, with_values
+from .paths import get_path, uncertain_parameters
 from .schema import Scenario
 
 __all__ = [

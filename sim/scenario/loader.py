@@ -14,11 +14,13 @@ from typing import Any
 
 from . import overrides as _overrides
 from . import references
+from .calibration import attach as attach_posterior
 from .errors import Problem, ScenarioError, ScenarioWarning
 from .includes import resolve_includes
 from .inert import inert_settings
 from .limits import case_clashes
 from .partial import validate_partially
+from .paths import uncertain_parameters
 from .schema import Scenario, resolve_defaults
 from .tree import PMap, flatten, parse_yaml, read_text
 from .validation import to_problems, validate
@@ -77,7 +79,8 @@ def _load(
     if tree is None:
         raise ScenarioError(problems)
     tree, include_problems = resolve_includes(tree, file, roots)
-    return _finish(tree, problems, overrides, include_problems, warn=True)
+    base = file.resolve().parent if file is not None else None
+    return _finish(tree, problems, overrides, include_problems, base, warn=True)
 
 
 def _finish(
@@ -85,6 +88,7 @@ def _finish(
     yaml_problems: list[Problem],
     overrides: Overrides,
     include_problems: list[Problem] | None = None,
+    base: Path | None = None,
     warn: bool = False,
 ) -> Scenario:
     include_problems = include_problems or []
@@ -110,7 +114,25 @@ def _finish(
     if warn:  # a written scenario; not one dumped by wargame (a results folder's)
         for problem in sorted(to_problems(inert_settings(scenario), positions)):
             warnings.warn(ScenarioWarning(problem), stacklevel=4)
-    return resolve_defaults(scenario)
+    resolved = resolve_defaults(scenario)
+    if resolved.posterior is not None:
+        uncertain = [p for p, _ in uncertain_parameters(resolved)]
+        if found := attach_posterior(resolved, positions, uncertain, base):
+            raise ScenarioError(found)
+    return resolved
+
+
+def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with the values at some dotted paths replaced.
+
+    A value is a number or a distribution (or anything the language accepts there); the copy
+    is validated like a loaded file.
+
+    Raises:
+        ScenarioError: a path does not exist, or a value is not valid there.
+    """
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return load_data(data, "<values>", overrides=dict(values))
 
 
 def dump_resolved(scenario: Scenario) -> str:
@@ -143,4 +165,5 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "validate_partially",
+    "with_values",
 ]

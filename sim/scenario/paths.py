@@ -97,18 +97,3 @@ def uncertain_parameters(scenario: Scenario) -> list[tuple[str, Distribution]]:
     in this order, so a given seed always maps to the same draws.
     """
     return list(_walk(scenario, ()))
-
-
-def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
-    """A copy of ``scenario`` with the values at some dotted paths replaced.
-
-    A value is a number or a distribution (or anything the language accepts there); the copy
-    is validated like a loaded file.
-
-    Raises:
-        ScenarioError: a path does not exist, or a value is not valid there.
-    """
-    from .loader import load_data
-
-    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
-    return load_data(data, "<values>", overrides=dict(values))

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .calibration import Calibration, Posterior
 from .dates import check_calendar_date
 from .distributions import Number
 from .history import Observation
@@ -645,6 +646,8 @@ class Scenario(Block):
     counterfactuals: dict[Id, Counterfactual] = Field(default_factory=dict)
     sensitivity: Sensitivity | None = None
     history: list[Observation] = Field(default_factory=list)
+    calibration: Calibration | None = None
+    posterior: Posterior | None = None
     run: Run = Field(default_factory=Run)
 
     def channel(self, ref: str) -> Channel:

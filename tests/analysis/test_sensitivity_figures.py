@@ -35,10 +35,10 @@ def _overlap(a, b) -> bool:
 
 
 def test_morris_labels_do_not_overlap(sensitivity_dir):
-    import sim
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
+
+    import sim
 
     fig = sensitivity_indices(sim.open_results(sensitivity_dir))
     canvas = FigureCanvasAgg(fig)

@@ -142,3 +142,19 @@ def test_an_unreachable_scheduler_is_bad_input():
 
     with pytest.raises(ExperimentError, match="cannot reach the Dask scheduler"):
         DaskCluster(f"tcp://127.0.0.1:{_free_port()}", timeout=1)
+
+
+def test_calibration_on_a_cluster_equals_one_process(loopback_cluster, tmp_path):
+    """``calibrate`` runs each generation on the cluster; the posterior is the same."""
+    from sim.history import calibrate, settings_for
+    from sim.scenario import load_scenario
+
+    spec = load_scenario(Path(__file__).resolve().parents[2] / "scenarios/seoul_arms_ukraine.yaml")
+    params = ["fronts.ukraine.sides.RUS.lethality", "actors.ROK.approval.baseline"]
+    settings = settings_for(
+        spec, params=params, particles=40, generations=2, seed=4, chunk_size=20, until=6
+    )
+    local = calibrate(spec, settings=settings, workers=1)
+    remote = calibrate(spec, settings=settings, scheduler=loopback_cluster, out=tmp_path / "cal")
+    assert (tmp_path / "cal" / "calibrated.yaml").is_file()
+    assert local.posterior.equals(remote.posterior)
