@@ -23,13 +23,14 @@ def test_version_names_the_package_mesa_and_python(wargame):
 
 
 def _readme_outputs() -> list[str]:
-    """Every path the README's ``wargame`` commands write with ``--out``/``-o``."""
+    """Every path the README's ``wargame`` commands write: ``--out``/``-o``, ``new NAME``."""
     outs = []
     for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
         if "bin/wargame " not in line:
             continue
         words = shlex.split(line.split("#")[0])
         outs += [b for a, b in itertools.pairwise(words) if a in ("-o", "--out")]
+        outs += [f"{b}.yaml" for a, b in itertools.pairwise(words) if a == "new"]
     return outs
 
 
