@@ -78,3 +78,15 @@ def test_compare_shows_approval_in_percent_and_dates_its_steps(wargame, tmp_path
     assert all(1 < float(a[1]) < 100 for a in arms)  # a percentage, not a share
     assert re.search(r"weapons − restraint\s+[+-]\d+\.\d pp", block), block
     assert "P(rok_missile_tech crossed by step 24 (2026-06))" in out
+
+
+def test_validate_dates_the_scripted_events(wargame):
+    code, out, err = wargame("validate", FLAGSHIP)
+    assert code == 0, err
+    steps = re.findall(r"step (\d+)(?:–(\d+))? \((\d{4}-\d{2})(?:–(\d{4}-\d{2}))?\):", out)
+    assert steps, out
+    start = dt.date(2024, 6, 1)  # the flagship's time.start
+    for at, until, when, until_when in steps:
+        assert when == _month(start, int(at))
+        if until:
+            assert until_when == _month(start, int(until))
