@@ -64,7 +64,7 @@ def test_a_workers_real_exception_reaches_the_user_and_memory_is_not_blamed(tmp_
             """
             import sim.experiments.ensemble as ensemble
 
-            def run_chunk(task):
+            def run_chunk(task, on_step=None):
                 raise ValueError(f"planted fault in chunk {task.chunk.index}")
 
             ensemble.run_chunk = run_chunk
