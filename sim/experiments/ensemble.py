@@ -126,11 +126,22 @@ class ChunkOutput:
 
 
 def run_chunk(task: Task, on_step: Any = None) -> ChunkOutput:
-    """Run one chunk with the vectorised model (all its runs at once) and write or return it;
-    ``on_step(step, horizon)`` hears of each step (progress, never the random numbers)."""
+    """Run one chunk with the vectorised model (all its runs at once) and write or return it.
+
+    ``on_step(done, total)`` hears of its progress (never of its random numbers): each step of
+    the model is a unit, and so are building its tables and writing them (``total`` is the
+    horizon + 2), so that a progress bar moves through the whole chunk.
+    """
     from sim.model import simulate
 
     t0 = time.perf_counter()
+    total = task.scenario.time.horizon + 2
+
+    def tell(done: float, _horizon: int | None = None) -> None:
+        on_step(done, total)
+
+    if on_step is None:
+        tell = None  # type: ignore[assignment]
     tables = simulate(
         task.scenario,
         task.chunk.runs,
@@ -139,13 +150,16 @@ def run_chunk(task: Task, on_step: Any = None) -> ChunkOutput:
         run_offset=task.chunk.start,
         interventions=task.interventions,
         param_values=task.param_values,
-        on_step=on_step,
+        on_step=tell,
     )
+    if tell is not None:
+        tell(total - 1)  # the tables are built
     if task.write_to is None:
         return ChunkOutput(dict(tables), time.perf_counter() - t0)
     from .store import write_chunk
 
-    write_chunk(task.write_to, tables, task.chunk.arm, task.arms)
+    wrote = None if tell is None else (lambda k, n: tell(total - 1 + k / n))
+    write_chunk(task.write_to, tables, task.chunk.arm, task.arms, on_table=wrote)
     return ChunkOutput(None, time.perf_counter() - t0)
 
 

@@ -58,9 +58,10 @@ class Executor:
     name: str = "executor"
     shares_disk: bool = True
     """Whether workers see this machine's disk (and so write their chunks themselves)."""
-    on_step: Callable[[Task, int, int], None] | None = None
-    """Told ``(task, step, horizon)`` as a chunk's model steps (the progress bar moves within
-    chunks); local executors call it, a Dask cluster reports whole chunks only."""
+    on_step: Callable[[Task, float, int], None] | None = None
+    """Told ``(task, done, total)`` as a chunk's work advances (its model's steps, then its
+    tables; see ``run_chunk``), so the progress bar moves within chunks; local executors call
+    it, a Dask cluster reports whole chunks only."""
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
@@ -103,7 +104,7 @@ def _run_reporting(task: Task) -> ChunkOutput:
     if steps is None:
         return run_chunk(task)
     key = task.chunk.key
-    return run_chunk(task, lambda step, horizon: steps.put((key, step, horizon)))
+    return run_chunk(task, lambda done, total: steps.put((key, done, total)))
 
 
 def _init_worker(main_pid: int, steps: Any = None) -> None:
@@ -189,9 +190,9 @@ class ProcessPool(Executor):
     def _hear(self, running: dict[str, Task]) -> None:
         """Pass on the steps the workers reported since the last look."""
         while not self._steps.empty():
-            key, step, horizon = self._steps.get()
+            key, done, total = self._steps.get()
             if self.on_step is not None and key in running:
-                self.on_step(running[key], step, horizon)
+                self.on_step(running[key], done, total)
 
     def _death(self) -> str:
         """What killed the worker that broke the pool (its processes are joined first, so

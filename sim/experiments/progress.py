@@ -3,8 +3,8 @@
 A chunk of a thousand runs takes seconds; a bar that moved only when chunks finished would sit
 still, then jump. So each chunk's model reports its steps (``run_chunk``'s ``on_step``, which
 draws no random number: the tables are the same with or without it) and :class:`StepCredit`
-turns step ``t`` of ``T`` into ``runs·t//(T + 1)`` runs shown, the rest when the chunk is
-stored (building and writing its tables is the last share of its work).
+turns unit ``t`` of ``T`` (the model's steps, then building and writing its tables) into
+``⌊runs·t/(T + 1)⌋`` runs shown, the rest when the driver has stored the chunk.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ class StepCredit:
         self.progress = progress
         self.shown: dict[str, int] = {}
 
-    def step(self, task: Any, step: int, horizon: int) -> None:
-        """Chunk ``task`` finished ``step`` of ``horizon``."""
+    def step(self, task: Any, done: float, total: int) -> None:
+        """Chunk ``task`` has done ``done`` of its ``total`` units of work."""
         key, runs = task.chunk.key, task.chunk.runs
-        now = runs * step // (horizon + 1)
+        now = int(runs * done / (total + 1))
         if now > self.shown.get(key, 0):
             self.progress.advance(now - self.shown.get(key, 0))
             self.shown[key] = now
