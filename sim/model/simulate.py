@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ def simulate(
     run_offset: int = 0,
     interventions: Mapping[str, Any] | None = None,
     param_values: Mapping[str, Any] | None = None,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run ``runs`` replications of ``scenario`` to its horizon in one vectorised model.
 
@@ -34,6 +35,8 @@ def simulate(
         run_offset: added to the ``run`` column (the chunk's first run number).
         interventions: channel ref → ``Bound`` (a counterfactual arm).
         param_values: dotted path → (runs,) values replacing sampled parameters.
+        on_step: called with ``(step, horizon)`` after each step (a progress display); it
+            draws no random number, so the tables are the same with or without it.
 
     Returns:
         Table name → DataFrame (docs/contracts.md, section sim.model).
@@ -48,7 +51,12 @@ def simulate(
         param_values=param_values,
         record=record,
     )
-    model.run()
+    if on_step is None:
+        model.run()
+    else:
+        while model.t < model.horizon:
+            model.step()
+            on_step(int(model.t), int(model.horizon))
     tables = model.tables(record=record, run_offset=run_offset)
     # The model, its agents and Mesa's own objects (its scenario, the step event) reference
     # each other, so a finished model would hold all its arrays until the cyclic collector

@@ -539,7 +539,7 @@ class Checker:
             elif isinstance(m, MeasureFront):
                 self.known("fronts", m.front, (*mpath, "front"), "front")
             elif isinstance(m, MeasureDyad):
-                self.dyad(m.dyad, (*mpath, "dyad"))
+                self.measured_dyad(m.dyad, (*mpath, "dyad"), dyad_key(*m.dyad.partition("-")[::2]))
             elif isinstance(m, MeasureActor):
                 self.known("actors", m.actor, (*mpath, "actor"), "actor")
 
@@ -551,6 +551,20 @@ class Checker:
             self.add(path, "a dyad is two different actors")
             return False
         return ok
+
+    def measured_dyad(self, name: str, path: Path, fixed: str) -> None:
+        """A dyad whose escalation is measured (a measure, a sensitivity target): its ids in
+        order (``fixed`` is the name with them in order), joined by a channel."""
+        if not self.dyad(name, path):
+            return
+        a, _, b = name.partition("-")
+        if dyad_key(a, b) != name:
+            self.add(path, f"dyads are named with their ids in order; did you mean {fixed!r}?")
+        elif not self.linked(a, b):
+            self.add(
+                path,
+                f"no channel joins {a} and {b}, so there is no escalation between them to measure",
+            )
 
     def sensitivity(self) -> None:
         sens = self.s.sensitivity
@@ -564,19 +578,10 @@ class Checker:
                 self.known("fronts", name, tpath, "front")
             elif kind == "actor":
                 self.known("actors", name, tpath, "actor")
-            elif kind == "escalation" and self.dyad(name, tpath):
+            elif kind == "escalation":
                 a, _, b = name.partition("-")
-                if dyad_key(a, b) != name:
-                    fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
-                    self.add(
-                        tpath, f"dyads are named with their ids in order; did you mean {fixed!r}?"
-                    )
-                elif not self.linked(a, b):
-                    self.add(
-                        tpath,
-                        f"no channel joins {a} and {b}, so there is no escalation "
-                        "between them to measure",
-                    )
+                fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
+                self.measured_dyad(name, tpath, fixed)
         if sens.params and not any(self.broken.values()):
             from .paths import get_path
 
