@@ -25,7 +25,7 @@ import pandas as pd
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
 from .manifest import override_lines
-from .results import Results
+from .results import Results, register_kind
 
 
 def choose(scenario: Any, counterfactual: str | None) -> str:
@@ -276,3 +276,6 @@ def compare(
         memory_check=memory_check,
     )
     return Comparison(res, cf_id, baseline)
+
+
+register_kind("compare", Comparison.from_folder)

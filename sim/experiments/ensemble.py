@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +26,9 @@ import numpy as np
 from .errors import ChunkFailed, ExperimentError
 from .manifest import manifest_for, override_lines
 from .progress import NoProgress, Progress, StepCredit
+from .tasks import Chunk, Task
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from sim.scenario.schema import Scenario
 
     from .results import Results
@@ -39,35 +37,6 @@ RECORDS = ("full", "outcomes")
 
 
 # --- the plan ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Runs ``[start, stop)`` of one arm, seeded by chunk ``index``.
-
-    Attributes:
-        index: The chunk's number (its seed is the ``index``-th child of the ensemble seed).
-        start: Its first run id (the ``run_offset`` passed to the model).
-        stop: One past its last run id.
-        arm: The counterfactual arm, or ``None``.
-        order: Its position in the plan (rows of the final tables follow this order).
-    """
-
-    index: int
-    start: int
-    stop: int
-    arm: str | None = None
-    order: int = 0
-
-    @property
-    def runs(self) -> int:
-        return self.stop - self.start
-
-    @property
-    def key(self) -> str:
-        """Its name in a results folder: ``c000003`` or ``<arm>/c000003``."""
-        name = f"c{self.index:06d}"
-        return f"{self.arm}/{name}" if self.arm is not None else name
 
 
 def plan(runs: int, chunk_size: int, arms: Sequence[str] | None = None) -> list[Chunk]:
@@ -94,80 +63,6 @@ def chunk_seeds(seed: int | np.random.SeedSequence, n_chunks: int) -> list[np.ra
     """The seed of every chunk: ``SeedSequence(seed).spawn(n_chunks)``."""
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return root.spawn(n_chunks)
-
-
-# --- the task a worker runs -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs to run one chunk (pickled to another process or machine)."""
-
-    scenario: Scenario
-    chunk: Chunk
-    seed: np.random.SeedSequence
-    record: str = "full"
-    interventions: Mapping[str, Any] | None = None
-    param_values: Mapping[str, np.ndarray] | None = None
-    write_to: str | None = None
-    """The chunk's folder when the worker shares the results folder's disk (it writes the
-    tables itself); ``None`` to send the tables back."""
-    arms: tuple[str, ...] = ()
-
-
-@dataclass
-class ChunkOutput:
-    """What a worker returns: the chunk's tables (DataFrames, never lists of tuples), or
-    ``None`` when it wrote them into the results folder itself."""
-
-    tables: dict[str, pd.DataFrame] | None
-    seconds: float
-    pid: int = field(default_factory=os.getpid)
-
-
-def run_chunk(task: Task, on_step: Any = None) -> ChunkOutput:
-    """Run one chunk with the vectorised model (all its runs at once) and write or return it.
-
-    ``on_step(done, total)`` hears of its progress (never of its random numbers): each step of
-    the model is a unit, and so are building its tables and writing them (``total`` is the
-    horizon + 2), so that a progress bar moves through the whole chunk.
-    """
-    from sim.model import simulate
-
-    t0 = time.perf_counter()
-    total = task.scenario.time.horizon + 2
-
-    def tell(done: float, _horizon: int | None = None) -> None:
-        on_step(done, total)
-
-    if on_step is None:
-        tell = None  # type: ignore[assignment]
-    tables = simulate(
-        task.scenario,
-        task.chunk.runs,
-        task.seed,
-        record=task.record,
-        run_offset=task.chunk.start,
-        interventions=task.interventions,
-        param_values=task.param_values,
-        on_step=tell,
-    )
-    if tell is not None:
-        tell(total - 1)  # the tables are built
-    if task.write_to is None:
-        return ChunkOutput(dict(tables), time.perf_counter() - t0)
-    from .store import write_chunk
-
-    wrote = None if tell is None else (lambda k, n: tell(total - 1 + k / n))
-    write_chunk(task.write_to, tables, task.chunk.arm, task.arms, on_table=wrote)
-    return ChunkOutput(None, time.perf_counter() - t0)
-
-
-def describe(task: Task) -> str:
-    """``chunk 3 (runs 3000–3999)``, with the arm when there is one."""
-    c = task.chunk
-    arm = f" of arm {c.arm}" if c.arm is not None else ""
-    return f"chunk {c.index}{arm} (runs {c.start}–{c.stop - 1})"
 
 
 # --- the driver -------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from .ensemble import ChunkOutput, Task, describe, run_chunk
 from .errors import ChunkFailed, ExperimentError
 from .pool import death, oom_kills, worker_context
+from .tasks import ChunkOutput, Task, describe, run_chunk
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a Dask scheduler to answer before giving up."""
@@ -143,7 +143,7 @@ class ProcessPool(Executor):
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self._ctx = worker_context(["sim.experiments.ensemble", "sim.model"])
+        self._ctx = worker_context(["sim.experiments.tasks", "sim.model"])
         self._oom = oom_kills()
         self._steps = self._ctx.SimpleQueue()
         self._pool = ProcessPoolExecutor(

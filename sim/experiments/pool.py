@@ -5,7 +5,7 @@ reported as what it was.
 Why no guard is needed. With the ``forkserver`` and ``spawn`` start methods, multiprocessing
 re-runs the parent's main script in every new worker (as ``__mp_main__``) so that objects
 defined there can be unpickled. Our workers never need it: a chunk is ``run_chunk`` and a
-:class:`~sim.experiments.ensemble.Task` (a validated scenario, seeds, arrays), all defined in
+:class:`~sim.experiments.tasks.Task` (a validated scenario, seeds, arrays), all defined in
 ``sim``. Re-running the user's script would run the user's whole ensemble again in each worker —
 Python stops that with a ``RuntimeError`` and the pool breaks. So the workers are launched with
 the main module hidden from the launch data: they start from ``sim`` alone, whatever the

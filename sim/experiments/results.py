@@ -12,7 +12,7 @@ pyarrow dataset instead, for a filtered or column-selected scan of a table too l
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +180,17 @@ def _is_dict(t: Any) -> bool:
     return pa.types.is_dictionary(t)
 
 
+KINDS: dict[str, Callable[[Path, dict[str, Any]], Results]] = {}
+"""The manifest's ``kind`` → what reads such a folder back (``compare`` → ``Comparison``...):
+filled by the modules of those kinds (:func:`register_kind`), so that this module, which they
+build on, never imports them. A kind not listed opens as a plain :class:`Results`."""
+
+
+def register_kind(kind: str, reader: Callable[[Path, dict[str, Any]], Results]) -> None:
+    """Let :func:`open_results` give ``reader(path, manifest)`` for folders of ``kind``."""
+    KINDS[kind] = reader
+
+
 def open_results(path: str | os.PathLike) -> Results:
     """Open a finished results folder (tables are read lazily, when asked for).
 
@@ -201,14 +212,9 @@ def open_results(path: str | os.PathLike) -> Results:
     if missing:
         raise ExperimentError(f"{p}: tables missing from the folder: {', '.join(missing)}")
     _check_files(p, manifest)
-    if manifest.get("kind") == "compare":
-        from .counterfactual import Comparison
-
-        return Comparison.from_folder(p, manifest)
-    if manifest.get("kind") == "sensitivity":
-        from .sensitivity import SensitivityResult
-
-        return SensitivityResult.from_folder(p, manifest)
+    reader = KINDS.get(manifest.get("kind"))
+    if reader is not None:
+        return reader(p, manifest)
     return Results(p, manifest=manifest)
 
 
@@ -241,4 +247,4 @@ def _check_files(p: Path, manifest: Mapping[str, Any]) -> None:
                 ) from None
 
 
-__all__ = ["TABLE_ORDER", "Results", "open_results"]
+__all__ = ["KINDS", "TABLE_ORDER", "Results", "open_results", "register_kind"]

@@ -57,7 +57,7 @@ from .design import (
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
 from .manifest import override_lines
-from .results import Results
+from .results import Results, register_kind
 from .store import atomic_write_text
 
 METHODS = ("morris", "sobol")
@@ -520,3 +520,6 @@ __all__ = [
     "to_quantiles",
     "values",
 ]
+
+
+register_kind("sensitivity", SensitivityResult.from_folder)

@@ -10,8 +10,9 @@ import pytest
 from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, read_tables
 
 import sim
-from sim.experiments.ensemble import Chunk, chunk_seeds, interleave, plan
+from sim.experiments.ensemble import chunk_seeds, interleave, plan
 from sim.experiments.errors import ExperimentError
+from sim.experiments.tasks import Chunk
 
 
 def test_plan_covers_every_run_once_in_fixed_size_chunks():

@@ -62,12 +62,12 @@ def test_a_workers_real_exception_reaches_the_user_and_memory_is_not_blamed(tmp_
     (plant / "sitecustomize.py").write_text(
         textwrap.dedent(
             """
-            import sim.experiments.ensemble as ensemble
+            import sim.experiments.tasks as tasks
 
             def run_chunk(task, on_step=None):
                 raise ValueError(f"planted fault in chunk {task.chunk.index}")
 
-            ensemble.run_chunk = run_chunk
+            tasks.run_chunk = run_chunk
             """
         )
     )
