@@ -32,6 +32,7 @@ _API = {
     "run_from": "sim.history",
     "open_results": "sim.experiments",
     "Results": "sim.experiments",
+    "ExecOptions": "sim.experiments",
 }
 
 __all__ = [*_API, "__version__"]

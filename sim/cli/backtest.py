@@ -14,18 +14,13 @@ import typer
 
 from .app import BadInput, app
 from .common import (
-    ChunkOpt,
-    ForceOpt,
-    OutOpt,
-    QuietOpt,
     RunsOpt,
     ScenarioArg,
     SeedOpt,
-    SetOpt,
-    WorkersOpt,
+    Shared,
     check_scenario_file,
-    overrides_of,
     run_experiment,
+    shared_options,
 )
 
 
@@ -57,8 +52,10 @@ def _check_until(scenario: Any, until: int | str | None) -> list[str]:
 
 
 @app.command("backtest")
+@shared_options("set_", "out", "workers", "chunk_size", "force", "quiet")
 def backtest_command(
     scenario: ScenarioArg,
+    shared: Shared,
     until: Annotated[
         str | None,
         typer.Option(
@@ -69,12 +66,6 @@ def backtest_command(
     ] = None,
     runs: RunsOpt = None,
     seed: SeedOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    chunk_size: ChunkOpt = None,
-    force: ForceOpt = False,
-    quiet: QuietOpt = False,
 ) -> None:
     """Score the ensemble against the scenario's history, beside naive forecasts.
 
@@ -87,8 +78,7 @@ def backtest_command(
     from sim.scenario import load_scenario
 
     check_scenario_file(scenario)
-    sets = overrides_of(set_, None)
-    spec = load_scenario(scenario, overrides=sets or None)
+    spec = load_scenario(scenario, overrides=shared.overrides or None)
     if not spec.history:
         raise BadInput(
             f"{scenario}: the scenario has no history: block, so there is nothing to score "
@@ -102,34 +92,25 @@ def backtest_command(
         if all(span(obs, spec.time)[0] <= _step(spec, when) for obs in spec.history):
             problems.append(f"--until: no observation lies after {until}; nothing to score")
 
-    def call(**options: Any) -> Any:
+    def call(options: Any) -> Any:
         import sim.experiments as ex
 
-        options.pop("overrides", None)  # already applied to spec
-        return ex.run(spec, runs, seed, record="full", **options)
+        # The overrides are applied to spec already.
+        return ex.run(spec, runs, seed, record="full", options=options.replace(overrides=None))
 
     results, folder = run_experiment(
         call,
         scenario,
+        shared,
         label="backtest",
-        out=out,
         runs=runs,
-        horizon=None,
-        set_=set_,
-        workers=workers,
-        scheduler=None,
-        chunk_size=chunk_size,
-        resume=False,
-        force=force,
-        fmt="parquet",
-        quiet=quiet,
         out_name=("backtest",),
         problems=problems,
     )
     from sim.history.backtest import FIGURE, climatology, score, write_table
     from sim.history.figure import backtest_figure
 
-    prior = climatology(spec, runs, seed, workers=workers, chunk_size=chunk_size)
+    prior = climatology(spec, runs, seed, workers=shared.workers, chunk_size=shared.chunk_size)
     table = score(spec, results, prior, until=_step(spec, when))
     write_table(table, folder)
     fig = backtest_figure(spec, results, table)

@@ -16,32 +16,35 @@ import typer
 from .app import BadInput, app
 from .backtest import _check_until, _until_value
 from .common import (
-    ChunkOpt,
-    ForceOpt,
-    NoMemoryCheckOpt,
-    OutOpt,
-    QuietOpt,
-    ResumeOpt,
     ScenarioArg,
-    SchedulerOpt,
     SeedOpt,
-    SetOpt,
-    VersionChangeOpt,
-    WorkersOpt,
-    check_common,
+    Shared,
     check_scenario_file,
     default_out,
     drive,
-    make_progress,
-    overrides_of,
+    shared_options,
 )
+from .progress import make_progress
 
 SHOWN_PARAMETERS = 15
 
 
 @app.command("calibrate")
+@shared_options(
+    "set_",
+    "out",
+    "workers",
+    "scheduler",
+    "chunk_size",
+    "resume",
+    "force",
+    "quiet",
+    "allow_version_change",
+    "no_memory_check",
+)
 def calibrate_command(
     scenario: ScenarioArg,
+    shared: Shared,
     until: Annotated[
         str | None,
         typer.Option(
@@ -80,16 +83,6 @@ def calibrate_command(
         typer.Option("--generations", help="At most this many generations (default 8)."),
     ] = None,
     seed: SeedOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    scheduler: SchedulerOpt = None,
-    chunk_size: ChunkOpt = None,
-    resume: ResumeOpt = False,
-    force: ForceOpt = False,
-    quiet: QuietOpt = False,
-    allow_version_change: VersionChangeOpt = False,
-    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Fit the scenario's uncertain parameters to its history by ABC (rejection, then SMC).
 
@@ -100,15 +93,9 @@ def calibrate_command(
     from sim.history.checks import settings_for
     from sim.scenario import load_scenario
 
-    check_common(
-        chunk_size=chunk_size,
-        workers=workers,
-        resume=resume,
-        force=force,
-        scheduler=scheduler,
-    )
+    shared.check()
     check_scenario_file(scenario)
-    spec = load_scenario(scenario, overrides=overrides_of(set_, None) or None)
+    spec = load_scenario(scenario, overrides=shared.overrides or None)
     when = _until_value(until)
     if problems := _check_until(spec, when):
         raise BadInput(*problems)
@@ -122,14 +109,14 @@ def calibrate_command(
             generations=generations,
             seed=seed,
             until=until_step(spec, when),
-            chunk_size=chunk_size,
+            chunk_size=shared.chunk_size,
         )
     except ExperimentError as exc:
         raise BadInput(*exc.lines) from None
-    folder = out if out is not None else default_out(scenario, "calibrate")
+    folder = shared.out if shared.out is not None else default_out(scenario, "calibrate")
 
     def report(row: dict[str, Any]) -> None:
-        if not quiet:
+        if not shared.quiet:
             print(
                 f"generation {row['generation']}: {row['runs']} runs, tolerance"
                 f" {row['epsilon']:.3f}, moves accepted {row['acceptance']:.0%},"
@@ -141,20 +128,11 @@ def calibrate_command(
     def action() -> Any:
         from sim.history.calibrate import calibrate
 
-        return calibrate(
-            spec,
-            settings=settings,
-            out=folder,
-            resume=resume,
-            force=force,
-            workers=workers,
-            scheduler=scheduler,
-            progress=None if quiet else (lambda g: make_progress(f"generation {g}", quiet)),
-            report=report,
-            command=["wargame", *sys.argv[1:]],
-            memory_check=not no_memory_check,
-            allow_version_change=allow_version_change,
+        quiet = shared.quiet
+        options = shared.options(folder, "calibrate").replace(
+            progress=None if quiet else (lambda g: make_progress(f"generation {g}", quiet))
         )
+        return calibrate(spec, settings=settings, report=report, options=options)
 
     cal = drive(action, folder)
     render(cal, spec, settings)

@@ -1,8 +1,9 @@
-"""What ``wargame run``, ``compare`` and ``sensitivity`` share.
+"""What ``wargame run``, ``compare``, ``sensitivity``, ``sweep`` and the history commands share.
 
-The options they all take, the checks of those options, the default ``--out`` folder, the
-progress display (a Rich bar on a terminal, a plain line every few seconds elsewhere, nothing
-with ``--quiet``), and what each failure becomes — bad input: exit 2 and nothing written;
+The options they all take (declared once, :func:`shared_options`, and handed to a command as
+one :class:`Shared`, which builds the experiments layer's ``ExecOptions``), the checks of those
+options, the default ``--out`` folder, the progress display (:mod:`sim.cli.progress`), and
+what each failure becomes — bad input: exit 2 and nothing written;
 Ctrl-C: exit 130 with finished chunks kept and the command that resumes; a failed chunk: exit 1
 naming the chunk. :func:`run_experiment` strings them together around one call of the
 experiments layer.
@@ -13,154 +14,25 @@ that ``wargame --help`` stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import inspect
 import re
 import shlex
 import sys
-import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from .app import BadInput
+from .progress import make_progress
 
 MAX_NAME = 80
 """Longest scenario id used in a default ``--out`` name (file names stop at 255 bytes)."""
-PLAIN_INTERVAL = 5.0
-"""Seconds between progress lines when the output is not a terminal."""
-
-
-# --- progress ---------------------------------------------------------------------------------
-
-
-class PlainProgress:
-    """A progress line on stderr at most every ``interval`` seconds (logs, CI, pipes)."""
-
-    def __init__(
-        self, label: str, interval: float = PLAIN_INTERVAL, stream: Any = None, unit: str = "runs"
-    ):
-        self.label, self.unit = label, unit
-        self.interval = interval
-        self.stream = stream or sys.stderr
-        self.total = self.done = self.first = 0
-        self.t0 = self.last = 0.0
-
-    def start(self, total: int, done: int) -> None:
-        self.total, self.done, self.first = total, done, done
-        self.t0 = self.last = time.monotonic()
-        if done:
-            self._line(f"resuming: {done:,} of {total:,} {self.unit} already done")
-
-    def advance(self, runs: int) -> None:
-        self.done += runs
-        now = time.monotonic()
-        if now - self.last >= self.interval and self.done < self.total:
-            self.last = now
-            self._line(self._status(now))
-
-    def stop(self) -> None:
-        if self.total:
-            self._line(self._status(time.monotonic()))
-            self.total = 0
-
-    def _status(self, now: float) -> str:
-        elapsed = max(now - self.t0, 1e-9)
-        rate = (self.done - self.first) / elapsed
-        pct = self.done / self.total if self.total else 1.0
-        eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-        text = f"{self.done:,}/{self.total:,} {self.unit} ({pct:.0%}), {_rate(rate, self.unit)}"
-        if self.done < self.total and eta == eta:
-            text += f", about {_duration(eta)} left"
-        else:
-            text += f", {_duration(elapsed)}"
-        return text
-
-    def _line(self, text: str) -> None:
-        print(f"{self.label}: {text}", file=self.stream, flush=True)
-
-
-def _rate(rate: float, unit: str) -> str:
-    """``1,280 runs/s``, ``0.8 figures/s``."""
-    return f"{rate:,.0f} {unit}/s" if rate >= 10 else f"{rate:.1f} {unit}/s"
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
-class RichProgress:
-    """One Rich bar across all chunks, with runs/s and the time left (on a terminal)."""
-
-    def __init__(self, label: str, unit: str = "runs"):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            ProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-        from rich.text import Text
-
-        def rate(task: Any) -> float | None:
-            # Runs per second since the start (the chunks of a pool arrive in bursts, so an
-            # instantaneous rate jumps around); runs done before a resume do not count.
-            done = task.completed - task.fields.get("first", 0)
-            return done / task.elapsed if task.elapsed and done > 0 else None
-
-        class Rate(ProgressColumn):
-            def render(self, task: Any) -> Text:
-                r = rate(task)
-                return Text(_rate(r, unit) if r else f"… {unit}/s", style="cyan")
-
-        class Left(ProgressColumn):
-            def render(self, task: Any) -> Text:
-                r = rate(task)
-                if task.finished or not r:
-                    return Text("ETA -:--" if not task.finished else "", style="green")
-                return Text(f"ETA {_duration((task.total - task.completed) / r)}", style="green")
-
-        self._bar = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(unit),
-            Rate(),
-            TimeElapsedColumn(),
-            Left(),
-            console=Console(stderr=True),
-            transient=False,
-        )
-        self.label = label
-        self._task: Any = None
-
-    def start(self, total: int, done: int) -> None:
-        self._bar.start()
-        self._task = self._bar.add_task(self.label, total=total, completed=done, first=done)
-
-    def advance(self, runs: int) -> None:
-        self._bar.advance(self._task, runs)
-
-    def stop(self) -> None:
-        self._bar.stop()
-
-
-def make_progress(label: str, quiet: bool, unit: str = "runs") -> Any:
-    """The progress display for this terminal, or ``None`` with ``--quiet``; ``unit`` is what
-    it counts (runs, figures...)."""
-    if quiet:
-        return None
-    if sys.stderr.isatty():
-        return RichProgress(label, unit)
-    return PlainProgress(label, unit=unit)
 
 
 # --- shared option handling -------------------------------------------------------------------
@@ -204,10 +76,13 @@ def check_common(
             check_address(scheduler)
         except ExperimentError as exc:
             found += exc.lines
-    if fmt not in ("parquet", "csv"):
-        found.append(f"--format: expected parquet or csv, got {fmt!r}")
-    if record is not None and record not in ("full", "outcomes"):
-        found.append(f"--record: expected full or outcomes, got {record!r}")
+    from sim.experiments.options import FORMATS
+    from sim.tables import RECORDS
+
+    if fmt not in FORMATS:
+        found.append(f"--format: expected {' or '.join(FORMATS)}, got {fmt!r}")
+    if record is not None and record not in RECORDS:
+        found.append(f"--record: expected {' or '.join(RECORDS)}, got {record!r}")
     found += problems
     if found:
         raise BadInput(*found)
@@ -367,81 +242,154 @@ NoMemoryCheckOpt = Annotated[
 ]
 
 
+# --- the shared options as one object ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The options experiment commands share, as typed on the command line (a command given
+    :func:`shared_options` receives them as one ``shared`` argument)."""
+
+    horizon: int | None = None
+    set_: list[str] | None = None
+    out: Path | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    chunk_size: int | None = None
+    resume: bool = False
+    force: bool = False
+    fmt: str = "parquet"
+    quiet: bool = False
+    allow_version_change: bool = False
+    no_memory_check: bool = False
+
+    def check(
+        self, *, runs: int | None = None, record: str | None = None, problems: Sequence[str] = ()
+    ) -> None:
+        """:func:`check_common` on these options (and the command's ``--runs``, ``--record``
+        and own ``problems``)."""
+        check_common(
+            runs=runs,
+            horizon=self.horizon,
+            chunk_size=self.chunk_size,
+            workers=self.workers,
+            resume=self.resume,
+            force=self.force,
+            scheduler=self.scheduler,
+            fmt=self.fmt,
+            record=record,
+            problems=problems,
+        )
+
+    @property
+    def overrides(self) -> list[str]:
+        """``--set`` and ``--horizon`` as overrides."""
+        return overrides_of(self.set_, self.horizon)
+
+    def options(self, folder: Path, label: str) -> Any:
+        """The :class:`~sim.experiments.options.ExecOptions` of these options, writing into
+        ``folder``, with the progress display of ``label``."""
+        from sim.experiments.options import ExecOptions
+
+        return ExecOptions(
+            out=folder,
+            workers=self.workers,
+            scheduler=self.scheduler,
+            chunk_size=self.chunk_size,
+            resume=self.resume,
+            force=self.force,
+            progress=make_progress(label, self.quiet),
+            format=self.fmt,
+            overrides=self.overrides,
+            command=["wargame", *sys.argv[1:]],
+            allow_version_change=self.allow_version_change,
+            memory_check=not self.no_memory_check,
+        )
+
+
+OPTIONS: dict[str, Any] = {
+    "horizon": HorizonOpt,
+    "set_": SetOpt,
+    "out": OutOpt,
+    "workers": WorkersOpt,
+    "scheduler": SchedulerOpt,
+    "chunk_size": ChunkOpt,
+    "resume": ResumeOpt,
+    "force": ForceOpt,
+    "fmt": FormatOpt,
+    "quiet": QuietOpt,
+    "allow_version_change": VersionChangeOpt,
+    "no_memory_check": NoMemoryCheckOpt,
+}
+"""The command-line option of each field of :class:`Shared`."""
+
+
+def shared_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the shared options ``names`` (default: all of them), after its own.
+
+    The command declares a ``shared: Shared`` parameter instead of a dozen; Typer sees the
+    options (the wrapper's signature lists them), and the command gets them as one
+    :class:`Shared` (options it does not take keep their defaults).
+    """
+    chosen = names or tuple(OPTIONS)
+    defaults = {f.name: f.default for f in dataclasses.fields(Shared)}
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(func, eval_str=True)
+        own = [p for p in sig.parameters.values() if p.name != "shared"]
+        extra = [
+            inspect.Parameter(
+                n, inspect.Parameter.KEYWORD_ONLY, default=defaults[n], annotation=OPTIONS[n]
+            )
+            for n in chosen
+        ]
+
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            shared = Shared(**{n: kwargs.pop(n) for n in chosen})
+            return func(*args, shared=shared, **kwargs)
+
+        params = own + extra
+        command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
 # --- one experiment, start to finish ----------------------------------------------------------
 
 
 def run_experiment(
-    call: Callable[..., Any],
+    call: Callable[[Any], Any],
     scenario: Path,
+    shared: Shared,
     *,
     label: str,
-    out: Path | None,
-    horizon: int | None,
-    set_: list[str] | None,
-    workers: int | None,
-    scheduler: str | None,
-    chunk_size: int | None,
-    resume: bool,
-    force: bool,
-    fmt: str,
-    quiet: bool,
     runs: int | None = None,
     record: str | None = None,
     out_name: Sequence[str] = (),
     problems: Sequence[str] = (),
-    allow_version_change: bool = False,
-    no_memory_check: bool = False,
 ) -> tuple[Any, Path]:
     """Check the shared options, then run one experiment under :func:`drive`.
 
     Args:
-        call: Runs the experiment; it is given the keyword arguments that ``sim.experiments``'
-            ``run``, ``compare`` and ``sensitivity`` share (``out``, ``workers``,
-            ``scheduler``, ``chunk_size``, ``resume``, ``force``, ``progress``, ``format``,
-            ``overrides``, ``command``) and imports the experiments layer itself.
+        call: Runs the experiment; it is given the
+            :class:`~sim.experiments.options.ExecOptions` that ``sim.experiments``' ``run``,
+            ``compare``, ``sensitivity`` and ``sweep`` take, and imports the experiments layer
+            itself.
         scenario: The scenario file.
+        shared: The command's shared options.
         label: The command's name, shown by the progress display.
-        out, horizon, set_, workers, scheduler, chunk_size, resume, force, fmt, quiet: The
-            command's options of those names.
         runs, record: The command's ``--runs`` and ``--record`` when it has them (checked
             here; ``call`` passes them on itself).
         out_name: Words added to the default folder's name (the counterfactual, say).
         problems: The command's own bad options, reported with the shared ones.
-        allow_version_change, no_memory_check: ``--allow-version-change`` and
-            ``--no-memory-check``.
 
     Returns:
         What ``call`` returned, and the results folder.
     """
-    check_common(
-        runs=runs,
-        horizon=horizon,
-        chunk_size=chunk_size,
-        workers=workers,
-        resume=resume,
-        force=force,
-        scheduler=scheduler,
-        fmt=fmt,
-        record=record,
-        problems=problems,
-    )
+    shared.check(runs=runs, record=record, problems=problems)
     check_scenario_file(scenario)
-    folder = out if out is not None else default_out(scenario, *out_name)
-
-    def action() -> Any:
-        return call(
-            out=folder,
-            workers=workers,
-            scheduler=scheduler,
-            chunk_size=chunk_size,
-            resume=resume,
-            force=force,
-            progress=make_progress(label, quiet),
-            format=fmt,
-            overrides=overrides_of(set_, horizon),
-            command=["wargame", *sys.argv[1:]],
-            allow_version_change=allow_version_change,
-            memory_check=not no_memory_check,
-        )
-
-    return drive(action, folder), folder
+    folder = shared.out if shared.out is not None else default_out(scenario, *out_name)
+    return drive(lambda: call(shared.options(folder, label)), folder), folder

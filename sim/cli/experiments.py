@@ -14,29 +14,14 @@ from typing import Annotated, Any
 import typer
 
 from .app import app
-from .common import (
-    ChunkOpt,
-    ForceOpt,
-    FormatOpt,
-    HorizonOpt,
-    NoMemoryCheckOpt,
-    OutOpt,
-    QuietOpt,
-    ResumeOpt,
-    RunsOpt,
-    ScenarioArg,
-    SchedulerOpt,
-    SeedOpt,
-    SetOpt,
-    VersionChangeOpt,
-    WorkersOpt,
-    run_experiment,
-)
+from .common import RunsOpt, ScenarioArg, SeedOpt, Shared, run_experiment, shared_options
 
 
 @app.command("compare")
+@shared_options()
 def compare_command(
     scenario: ScenarioArg,
+    shared: Shared,
     counterfactual: Annotated[
         str | None,
         typer.Option(
@@ -52,14 +37,6 @@ def compare_command(
         str | None,
         typer.Option("--baseline", metavar="ARM", help="Arm to compare with (default: the last)."),
     ] = None,
-    horizon: HorizonOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    scheduler: SchedulerOpt = None,
-    chunk_size: ChunkOpt = None,
-    resume: ResumeOpt = False,
-    force: ForceOpt = False,
     record: Annotated[
         str,
         typer.Option(
@@ -68,10 +45,6 @@ def compare_command(
             help="outcomes: one row per run (enough to compare); full: the per-step tables too.",
         ),
     ] = "outcomes",
-    fmt: FormatOpt = "parquet",
-    quiet: QuietOpt = False,
-    allow_version_change: VersionChangeOpt = False,
-    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Compare the arms of a counterfactual on common random numbers.
 
@@ -79,33 +52,22 @@ def compare_command(
     --runs 2000
     """
 
-    def call(**options: Any) -> Any:
+    def call(options: Any) -> Any:
         import sim.experiments as ex
 
         result = ex.compare(
-            scenario, counterfactual, runs, seed, baseline=baseline, record=record, **options
+            scenario, counterfactual, runs, seed, baseline=baseline, record=record, options=options
         )
         return result.render()
 
     text, folder = run_experiment(
         call,
         scenario,
+        shared,
         label="compare",
-        out=out,
         out_name=[counterfactual or "compare"],
         runs=runs,
         record=record,
-        horizon=horizon,
-        set_=set_,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        resume=resume,
-        force=force,
-        fmt=fmt,
-        quiet=quiet,
-        allow_version_change=allow_version_change,
-        no_memory_check=no_memory_check,
     )
     print(text)
     print()
@@ -114,8 +76,10 @@ def compare_command(
 
 
 @app.command("sensitivity")
+@shared_options()
 def sensitivity_command(
     scenario: ScenarioArg,
+    shared: Shared,
     method: Annotated[
         str | None,
         typer.Option(
@@ -153,18 +117,6 @@ def sensitivity_command(
         ),
     ] = None,
     seed: SeedOpt = None,
-    horizon: HorizonOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    scheduler: SchedulerOpt = None,
-    chunk_size: ChunkOpt = None,
-    resume: ResumeOpt = False,
-    force: ForceOpt = False,
-    fmt: FormatOpt = "parquet",
-    quiet: QuietOpt = False,
-    allow_version_change: VersionChangeOpt = False,
-    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Rank the uncertain parameters by their influence on chosen outcomes.
 
@@ -175,30 +127,16 @@ def sensitivity_command(
     if method is not None and method not in ("morris", "sobol"):
         problems.append(f"--method: expected morris or sobol, got {method!r}")
 
-    def call(**options: Any) -> Any:
+    def call(options: Any) -> Any:
         import sim.experiments as ex
 
-        result = ex.sensitivity(scenario, method, samples, target, param, seed=seed, **options)
+        result = ex.sensitivity(
+            scenario, method, samples, target, param, seed=seed, options=options
+        )
         return result.render()
 
     text, folder = run_experiment(
-        call,
-        scenario,
-        label="sensitivity",
-        out=out,
-        out_name=["sensitivity"],
-        horizon=horizon,
-        set_=set_,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        resume=resume,
-        force=force,
-        fmt=fmt,
-        quiet=quiet,
-        allow_version_change=allow_version_change,
-        no_memory_check=no_memory_check,
-        problems=problems,
+        call, scenario, shared, label="sensitivity", out_name=["sensitivity"], problems=problems
     )
     print(text)
     print()

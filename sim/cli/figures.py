@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 
 from .app import BadInput, app
-from .common import QuietOpt, make_progress
+from .common import QuietOpt
+from .progress import make_progress
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 

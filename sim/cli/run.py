@@ -11,39 +11,16 @@ from typing import Annotated, Any
 import typer
 
 from .app import app
-from .common import (
-    ChunkOpt,
-    ForceOpt,
-    FormatOpt,
-    HorizonOpt,
-    NoMemoryCheckOpt,
-    OutOpt,
-    QuietOpt,
-    ResumeOpt,
-    RunsOpt,
-    ScenarioArg,
-    SchedulerOpt,
-    SeedOpt,
-    SetOpt,
-    VersionChangeOpt,
-    WorkersOpt,
-    run_experiment,
-)
+from .common import RunsOpt, ScenarioArg, SeedOpt, Shared, run_experiment, shared_options
 
 
 @app.command("run")
+@shared_options()
 def run_command(
     scenario: ScenarioArg,
+    shared: Shared,
     runs: RunsOpt = None,
     seed: SeedOpt = None,
-    horizon: HorizonOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    scheduler: SchedulerOpt = None,
-    chunk_size: ChunkOpt = None,
-    resume: ResumeOpt = False,
-    force: ForceOpt = False,
     record: Annotated[
         str,
         typer.Option(
@@ -52,10 +29,6 @@ def run_command(
             help="full: the per-step tables; outcomes: one row per run.",
         ),
     ] = "full",
-    fmt: FormatOpt = "parquet",
-    quiet: QuietOpt = False,
-    allow_version_change: VersionChangeOpt = False,
-    no_memory_check: NoMemoryCheckOpt = False,
     from_: Annotated[
         str | None,
         typer.Option(
@@ -82,37 +55,19 @@ def run_command(
         problems.append("--from: needs --record full (the history is read from the tables)")
     when = None if from_ is None else (int(from_) if from_.strip().isdigit() else from_.strip())
 
-    def call(**options: Any) -> Any:
+    def call(options: Any) -> Any:
         import sim.experiments as ex
 
         if when is None:
-            return ex.run(scenario, runs, seed, record=record, **options)
+            return ex.run(scenario, runs, seed, record=record, options=options)
         from sim.experiments.ensemble import load
         from sim.history.condition import run_from
 
-        spec, _ = load(scenario, options.pop("overrides", None))
-        options.pop("format", None)
-        return run_from(spec, when, runs, seed, keep=keep, **options)
+        spec, _ = load(scenario, options.overrides)
+        return run_from(spec, when, runs, seed, keep=keep, options=options)
 
     results, folder = run_experiment(
-        call,
-        scenario,
-        label="run",
-        out=out,
-        runs=runs,
-        record=record,
-        horizon=horizon,
-        set_=set_,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        resume=resume,
-        force=force,
-        fmt=fmt,
-        quiet=quiet,
-        allow_version_change=allow_version_change,
-        no_memory_check=no_memory_check,
-        problems=problems,
+        call, scenario, shared, label="run", runs=runs, record=record, problems=problems
     )
     conditioned = results.manifest.get("conditioned") if results.manifest else None
     if conditioned:

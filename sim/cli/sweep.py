@@ -18,24 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from .app import BadInput, app
-from .common import (
-    ChunkOpt,
-    ForceOpt,
-    FormatOpt,
-    HorizonOpt,
-    NoMemoryCheckOpt,
-    OutOpt,
-    QuietOpt,
-    ResumeOpt,
-    RunsOpt,
-    ScenarioArg,
-    SchedulerOpt,
-    SeedOpt,
-    SetOpt,
-    VersionChangeOpt,
-    WorkersOpt,
-    run_experiment,
-)
+from .common import RunsOpt, ScenarioArg, SeedOpt, Shared, run_experiment, shared_options
 
 GRID_HELP = (
     "Sweep: --param PATH (a number the model reads per run, as for --set) followed by"
@@ -132,9 +115,11 @@ def parse_grid(args: Sequence[str]) -> list[tuple[str, tuple[float, ...]]]:
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     epilog=GRID_HELP,
 )
+@shared_options()
 def sweep_command(
     ctx: typer.Context,
     scenario: ScenarioArg,
+    shared: Shared,
     outcome: Annotated[
         list[str] | None,
         typer.Option(
@@ -146,14 +131,6 @@ def sweep_command(
     ] = None,
     runs: RunsOpt = None,
     seed: SeedOpt = None,
-    horizon: HorizonOpt = None,
-    set_: SetOpt = None,
-    out: OutOpt = None,
-    workers: WorkersOpt = None,
-    scheduler: SchedulerOpt = None,
-    chunk_size: ChunkOpt = None,
-    resume: ResumeOpt = False,
-    force: ForceOpt = False,
     record: Annotated[
         str,
         typer.Option(
@@ -162,10 +139,6 @@ def sweep_command(
             help="outcomes: one row per run (enough for a sweep); full: the per-step tables too.",
         ),
     ] = "outcomes",
-    fmt: FormatOpt = "parquet",
-    quiet: QuietOpt = False,
-    allow_version_change: VersionChangeOpt = False,
-    no_memory_check: NoMemoryCheckOpt = False,
 ) -> None:
     """Trace outcomes along a grid of one or two parameters, on common random numbers.
 
@@ -176,31 +149,14 @@ def sweep_command(
     """
     grid = parse_grid(list(ctx.args))
 
-    def call(**options: Any) -> Any:
+    def call(options: Any) -> Any:
         from sim.experiments.sweep import Axis, sweep
 
         axes = [Axis(p, v) for p, v in grid]
-        return sweep(scenario, axes, outcome, runs, seed, record=record, **options).render()
+        return sweep(scenario, axes, outcome, runs, seed, record=record, options=options).render()
 
     text, folder = run_experiment(
-        call,
-        scenario,
-        label="sweep",
-        out=out,
-        out_name=["sweep"],
-        runs=runs,
-        record=record,
-        horizon=horizon,
-        set_=set_,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        resume=resume,
-        force=force,
-        fmt=fmt,
-        quiet=quiet,
-        allow_version_change=allow_version_change,
-        no_memory_check=no_memory_check,
+        call, scenario, shared, label="sweep", out_name=["sweep"], runs=runs, record=record
     )
     print(text)
     print()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .counterfactual import Comparison, compare
 from .ensemble import run
 from .errors import ChunkFailed, ExperimentError
+from .options import ExecOptions
 from .results import Results, open_results
 from .sensitivity import SensitivityResult, sensitivity
 from .sweep import Axis, SweepResult, sweep
@@ -18,6 +19,7 @@ __all__ = [
     "Axis",
     "ChunkFailed",
     "Comparison",
+    "ExecOptions",
     "ExperimentError",
     "Results",
     "SensitivityResult",

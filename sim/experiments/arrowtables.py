@@ -8,13 +8,12 @@ chunk) are unified so that the chunks of a table read as one.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-TABLE_ORDER = ("actors", "stocks", "channels", "dyads", "fronts", "events", "params", "outcomes")
 """The tables in the order a folder lists them; others (if a model adds some) follow by name."""
 
 
@@ -68,13 +67,6 @@ def unified_schema(schemas: Sequence[pa.Schema], rows: Sequence[int] | None = No
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` with exactly the columns and types of ``schema``."""
     return table.replace_schema_metadata(None).select(schema.names).cast(schema)
-
-
-def table_names(names: Iterable[str]) -> list[str]:
-    """Table names in folder order: the known tables first, the rest by name."""
-    names = set(names)
-    known = [n for n in TABLE_ORDER if n in names]
-    return known + sorted(names - set(known))
 
 
 def combine(parts: Sequence[pa.Table]) -> pa.Table:

@@ -22,9 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from .ensemble import Ensemble, Progress, execute, load, resolve_settings
+from sim.outcomes import column
+
+from .ensemble import Ensemble, execute, load, resolve_settings
 from .errors import ExperimentError
 from .manifest import override_lines
+from .options import ExecOptions
 from .results import Results, register_kind
 
 
@@ -120,10 +123,12 @@ def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
             out.append((col, f"{m.actor} approval (%) at step {on(when)}"))
     if not out:
         for rid in scenario.red_lines:
-            out.append((f"red_line.{rid}.crossed", f"P({rid} crossed by step {on(horizon)})"))
+            out.append(
+                (column("red_line", rid, "crossed"), f"P({rid} crossed by step {on(horizon)})")
+            )
         for fid in scenario.fronts:
             label = f"{fid} territory at step {on(horizon)}, {_gainer(scenario, fid)}"
-            out.append((f"front.{fid}.territory", label))
+            out.append((column("front", fid, "territory"), label))
     return out
 
 
@@ -210,19 +215,9 @@ def compare(
     seed: int | None = None,
     *,
     baseline: str | None = None,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    chunk_size: int | None = None,
     record: str = "outcomes",
-    out: str | os.PathLike | None = None,
-    resume: bool = False,
-    force: bool = False,
-    progress: Progress | None = None,
-    format: str = "parquet",
-    overrides: Any = None,
-    command: Sequence[str] | None = None,
-    allow_version_change: bool = False,
-    memory_check: bool = True,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> Comparison:
     """Run every arm of a counterfactual on common random numbers and compare them.
 
@@ -233,18 +228,18 @@ def compare(
         seed: The ensemble seed (default: ``run.seed``); every arm uses the same chunk seeds.
         baseline: The arm the others are compared with (default: the last arm).
         record: ``outcomes`` (default: one row per run, all a comparison needs) or ``full``.
-        workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
+        options, keywords: How to run it, as for :func:`sim.experiments.run`.
 
     Returns:
         A :class:`Comparison`: the arms' results (``arm`` column) and :meth:`Comparison.table`.
     """
-    sc, source = load(scenario, overrides)
+    opts = ExecOptions.of(options, keywords, "compare")
+    sc, source = load(scenario, opts.overrides)
     cf_id = choose(sc, counterfactual)
     check_measure_steps(sc, cf_id)
     arms = dict(sc.counterfactuals[cf_id].arms)
     chosen = baseline_of(list(arms), baseline)
-    runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
+    runs, seed, chunk_size = resolve_settings(sc, runs, seed, opts.chunk_size)
     ens = Ensemble(
         sc,
         "compare",
@@ -255,26 +250,14 @@ def compare(
         arms={arm: dict(bounds) for arm, bounds in arms.items()},
         identity={"counterfactual": cf_id},
         info={
-            "overrides": override_lines(overrides),
+            "overrides": override_lines(opts.overrides),
             "counterfactual": cf_id,
             "baseline": chosen,
             "measures": [list(m) for m in measures_of(sc, cf_id)],
         },
         source=source,
     )
-    res = execute(
-        ens,
-        out=out,
-        fmt=format,
-        resume=resume,
-        force=force,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=command,
-        allow_version_change=allow_version_change,
-        memory_check=memory_check,
-    )
+    res = execute(ens, opts)
     return Comparison(res, cf_id, baseline)
 
 

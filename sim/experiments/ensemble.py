@@ -23,8 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.tables import RECORDS
+
 from .errors import ChunkFailed, ExperimentError
 from .manifest import manifest_for, override_lines
+from .options import ExecOptions
 from .progress import NoProgress, Progress, StepCredit
 from .tasks import Chunk, Task
 
@@ -32,8 +35,6 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
     from .results import Results
-
-RECORDS = ("full", "outcomes")
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -142,25 +143,13 @@ def resolve_settings(
     return int(runs), int(seed), int(chunk_size)
 
 
-def execute(
-    ens: Ensemble,
-    *,
-    out: str | os.PathLike | None = None,
-    fmt: str = "parquet",
-    resume: bool = False,
-    force: bool = False,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    command: Sequence[str] | None = None,
-    allow_version_change: bool = False,
-    memory_check: bool = True,
-) -> Results:
+def execute(ens: Ensemble, options: ExecOptions | None = None) -> Results:
     """Run an ensemble into a results folder (or memory) and return its :class:`Results`.
 
     Everything that can be wrong with the input is checked before the first write: the
     record mode, the folder (``resume``/``force``), the executor (a Dask scheduler is
-    connected here). Then chunks stream into the store as they finish.
+    connected here). Then chunks stream into the store as they finish. ``options`` gives
+    where and how; its ``chunk_size`` and ``overrides`` are already in ``ens``.
 
     Raises:
         ExperimentError: bad input; nothing was written.
@@ -171,9 +160,10 @@ def execute(
     from .executors import default_workers
     from .store import FolderStore, MemoryStore
 
+    opts = options if options is not None else ExecOptions()
     if ens.record not in RECORDS:
         raise ExperimentError(f"--record: expected one of {', '.join(RECORDS)}, got {ens.record!r}")
-    local = min(workers or default_workers(), default_workers())
+    local = min(opts.workers or default_workers(), default_workers())
     est = budget.check(
         ens.scenario,
         ens.runs,
@@ -181,19 +171,21 @@ def execute(
         ens.record,
         local,
         len(ens.arms or [None]),
-        memory_check=memory_check and scheduler is None,
+        memory_check=opts.memory_check and opts.scheduler is None,
     )
     chunks = ens.chunks()
-    manifest = manifest_for(ens, fmt, chunks, command)
+    manifest = manifest_for(ens, opts.format, chunks, opts.command)
     manifest["estimate"] = est.as_dict()
     store: FolderStore | MemoryStore
-    if out is not None:
-        store = FolderStore(out, manifest, fmt, allow_version_change)
-        store.check(resume=resume, force=force)
+    if opts.out is not None:
+        store = FolderStore(opts.out, manifest, opts.format, opts.allow_version_change)
+        store.check(resume=opts.resume, force=opts.force)
     else:
         store = MemoryStore(manifest)
     try:
-        return _drive(ens, store, chunks, workers, scheduler, progress or NoProgress())
+        return _drive(
+            ens, store, chunks, opts.workers, opts.scheduler, opts.progress or NoProgress()
+        )
     finally:
         if isinstance(store, FolderStore):
             store.close()
@@ -283,19 +275,9 @@ def run(
     runs: int | None = None,
     seed: int | None = None,
     *,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    chunk_size: int | None = None,
     record: str = "full",
-    out: str | os.PathLike | None = None,
-    resume: bool = False,
-    force: bool = False,
-    progress: Progress | None = None,
-    format: str = "parquet",
-    overrides: Any = None,
-    command: Sequence[str] | None = None,
-    allow_version_change: bool = False,
-    memory_check: bool = True,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> Results:
     """Run an ensemble of the scenario and return its results.
 
@@ -303,40 +285,20 @@ def run(
         scenario: A loaded scenario, or the path of a scenario file.
         runs: Replications (default: the scenario's ``run.runs``).
         seed: The ensemble seed (default: ``run.seed``).
-        workers: Local processes (``None``: every core; 1: this process).
-        scheduler: A Dask scheduler address (``tcp://host:port``) instead of local processes.
-        chunk_size: Runs per chunk (default: ``run.chunk_size``); part of what fixes the
-            results, with the seed.
         record: ``full`` (the per-step tables) or ``outcomes`` (one row per run).
-        out: A results folder; ``None`` keeps the tables in memory.
-        resume: Continue an interrupted folder: run only its missing chunks.
-        force: Replace an existing results folder.
-        progress: Where to report progress (the command line passes its bar).
-        format: ``parquet`` or ``csv`` for the tables of the folder.
-        overrides: ``PATH=VALUE`` strings or a mapping, applied when loading ``scenario``.
-        command: The command line to record in the manifest (default ``sys.argv``).
-        allow_version_change: Resume a folder started with other package versions (each
-            chunk then records the versions that made it).
-        memory_check: Refuse chunks that would not fit in memory (see
-            :mod:`sim.experiments.budget`); ``False`` skips that check.
+        options: How to run it (:class:`~sim.experiments.options.ExecOptions`: ``out``,
+            ``workers``, ``scheduler``, ``chunk_size``, ``resume``, ``force``, ``progress``,
+            ``format``, ``overrides``, ``command``, ``allow_version_change``,
+            ``memory_check``).
+        **keywords: Any of those options by name (``workers=2, out="runs/x"``), replacing
+            the field of ``options``.
 
     Returns:
         The :class:`~sim.experiments.results.Results` (read lazily from ``out`` when given).
     """
-    sc, source = load(scenario, overrides)
-    runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
-    info = {"overrides": override_lines(overrides)}
+    opts = ExecOptions.of(options, keywords, "run")
+    sc, source = load(scenario, opts.overrides)
+    runs, seed, chunk_size = resolve_settings(sc, runs, seed, opts.chunk_size)
+    info = {"overrides": override_lines(opts.overrides)}
     ens = Ensemble(sc, "run", runs, seed, chunk_size, record, info=info, source=source)
-    return execute(
-        ens,
-        out=out,
-        fmt=format,
-        resume=resume,
-        force=force,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=command,
-        allow_version_change=allow_version_change,
-        memory_check=memory_check,
-    )
+    return execute(ens, opts)

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.tables import TABLES
+
 from .errors import ExperimentError
-from .store import TABLE_ORDER, read_manifest, schema_from_b64
+from .store import read_manifest, schema_from_b64
 
 if TYPE_CHECKING:
     import pyarrow.dataset as pads
@@ -126,40 +128,6 @@ class Results:
         self._tables[name] = df
         return df
 
-    # -- the tables, by name --
-
-    @property
-    def actors(self) -> pd.DataFrame | None:
-        return self.table("actors")
-
-    @property
-    def stocks(self) -> pd.DataFrame | None:
-        return self.table("stocks")
-
-    @property
-    def channels(self) -> pd.DataFrame | None:
-        return self.table("channels")
-
-    @property
-    def dyads(self) -> pd.DataFrame | None:
-        return self.table("dyads")
-
-    @property
-    def fronts(self) -> pd.DataFrame | None:
-        return self.table("fronts")
-
-    @property
-    def events(self) -> pd.DataFrame | None:
-        return self.table("events")
-
-    @property
-    def params(self) -> pd.DataFrame | None:
-        return self.table("params")
-
-    @property
-    def outcomes(self) -> pd.DataFrame | None:
-        return self.table("outcomes")
-
     # -- estimands --
 
     def summary(self) -> Summary:
@@ -172,6 +140,18 @@ class Results:
         where = str(self.path) if self.path is not None else "in memory"
         runs = self.manifest.get("runs", "?")
         return f"<Results {self.manifest.get('scenario_id', '?')}: {runs} runs, {where}>"
+
+
+def _table_property(name: str) -> property:
+    def get(self: Results) -> pd.DataFrame | None:
+        return self.table(name)
+
+    get.__doc__ = f"The {name} table (``None`` when this result has none); see :meth:`table`."
+    return property(get)
+
+
+for _name in TABLES:  # results.actors, results.outcomes...: one attribute per table of sim.tables
+    setattr(Results, _name, _table_property(_name))
 
 
 def _is_dict(t: Any) -> bool:
@@ -254,4 +234,4 @@ def _check_files(p: Path, manifest: Mapping[str, Any]) -> None:
                 ) from None
 
 
-__all__ = ["KINDS", "TABLE_ORDER", "Results", "open_results", "register_kind"]
+__all__ = ["KINDS", "Results", "open_results", "register_kind"]

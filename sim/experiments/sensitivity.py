@@ -37,7 +37,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.outcomes import is_default_target, is_target, parse, stat
+from sim.tables import INDICES
 
 from .design import (
     LEVELS,
@@ -54,9 +56,10 @@ from .design import (
     problem_of,
     to_quantiles,
 )
-from .ensemble import Ensemble, Progress, execute, load, resolve_settings
+from .ensemble import Ensemble, execute, load, resolve_settings
 from .errors import ExperimentError
 from .manifest import override_lines
+from .options import ExecOptions
 from .results import Results, register_kind
 from .store import atomic_write_text
 
@@ -67,11 +70,6 @@ DEFAULT_SAMPLES = {"morris": 20, "sobol": 256}
 RESAMPLES = 1000
 """Bootstrap resamples behind SALib's confidence intervals."""
 CSV = "sensitivity.csv"
-INDICES = {
-    "morris": ["mu_star", "mu_star_conf", "mu", "sigma"],
-    "sobol": ["ST", "ST_conf", "S1", "S1_conf"],
-}
-"""The columns of each method's indices; the first ranks the factors."""
 
 
 @dataclass(frozen=True)
@@ -190,12 +188,12 @@ def analyze(
         constant = not np.isfinite(y).all() or float(np.nanstd(y)) == 0.0
         cols = INDICES[method]
         if constant:
-            res = {c: np.full(len(names), np.nan) for c in cols}
+            res = {c: np.full(len(names), np.nan) for c in cols.columns}
         else:
             res = _salib_analyze(method, problem, x, y, seed, levels)
-        key = cols[0]
+        key = cols.main
         df = pd.DataFrame({"target": target, "factor": list(names)})
-        for c in cols:
+        for c in cols.columns:
             df[c] = np.asarray(np.ma.filled(np.ma.asarray(res[c], dtype=float), np.nan))
         df = df.sort_values(key, ascending=False, na_position="last", kind="stable")
         df["rank"] = np.where(df[key].notna(), np.arange(1, len(df) + 1), np.nan)
@@ -231,28 +229,15 @@ def _salib_analyze(
     )
 
 
-_MEASURE = re.compile(r"\.(crossed_by|territory_at|max_escalation_by|approval_at)\.[^.]+$")
-
-
 def targets_of(outcomes: pd.DataFrame) -> list[str]:
     """Outcomes columns that can be targets: not the run, arm, sampled parameters or the
     counterfactuals' measures (``red_line.X.crossed_by.24``...)."""
-    return [
-        c
-        for c in outcomes.columns
-        if c not in ("run", "arm") and not c.startswith("param.") and not _MEASURE.search(c)
-    ]
+    return [c for c in outcomes.columns if is_target(c)]
 
 
 def default_targets(columns: Sequence[str]) -> list[str]:
     """Every red line (crossed), dyad (peak escalation) and front (territory)."""
-    return [
-        c
-        for c in columns
-        if (c.startswith("red_line.") and c.endswith(".crossed"))
-        or (c.startswith("escalation.") and c.endswith(".max"))
-        or (c.startswith("front.") and c.endswith(".territory"))
-    ]
+    return [c for c in columns if is_default_target(c)]
 
 
 def target_values(outcomes: pd.DataFrame, target: str, horizon: int) -> np.ndarray:
@@ -267,7 +252,8 @@ def target_values(outcomes: pd.DataFrame, target: str, horizon: int) -> np.ndarr
     for q, arm in enumerate(arms):
         rows = outcomes if arm is None else outcomes[outcomes["arm"] == arm]
         y[q::m] = rows.sort_values("run", kind="stable")[target].to_numpy(dtype=float)[:n]
-    if target.startswith("red_line.") and target.endswith(".step"):
+    name = parse(target)
+    if name is not None and name.stat == stat("red_line", "step"):
         y = np.where(np.isnan(y), horizon + 1.0, y)
     return y
 
@@ -333,11 +319,8 @@ class SensitivityResult(Results):
             f"{len(info.get('params', []))} factors, {runs:,} runs)"
         )
         lines = [head]
-        main, conf, second = (
-            ("mu_star", "mu_star_conf", "sigma")
-            if self.method == "morris"
-            else ("ST", "ST_conf", "S1")
-        )
+        cols = INDICES[self.method]
+        main, conf, second = cols.main, cols.conf, cols.second
         for target, grp in self.indices.groupby("target", sort=False):
             lines += ["", f"{target}: {main} ± 95 % CI, {second}"]
             if grp[main].isna().all():
@@ -371,19 +354,9 @@ def sensitivity(
     params: Sequence[str] | None = None,
     *,
     seed: int | None = None,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    chunk_size: int | None = None,
-    out: str | os.PathLike | None = None,
-    resume: bool = False,
-    force: bool = False,
-    progress: Progress | None = None,
-    format: str = "parquet",
-    overrides: Any = None,
-    command: Sequence[str] | None = None,
-    allow_version_change: bool = False,
-    memory_check: bool = True,
     levels: int = LEVELS,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> SensitivityResult:
     """Morris or Sobol indices of the scenario's uncertain parameters on its outcomes.
 
@@ -399,14 +372,14 @@ def sensitivity(
         params: Dotted paths of the factors (default: the scenario's ``sensitivity.params``,
             else every parameter given as a distribution).
         seed: Seed of the design, the runs and the bootstrap (default: ``run.seed``).
-        workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
         levels: Morris grid levels.
+        options, keywords: How to run it, as for :func:`sim.experiments.run`.
 
     Returns:
         A :class:`SensitivityResult` (its ``outcomes`` are the design's runs).
     """
-    sc, source = load(scenario, overrides)
+    opts = ExecOptions.of(options, keywords, "sensitivity")
+    sc, source = load(scenario, opts.overrides)
     block = sc.sensitivity
     method = method or (block.method if block is not None else "morris")
     check_method(method)
@@ -417,7 +390,7 @@ def sensitivity(
     check_samples(method, samples)
     fs = factors(sc, params or (block.params if block is not None else None))
     names = [f.path for f in fs]
-    _, seed, chunk_size = resolve_settings(sc, 1, seed, chunk_size)
+    _, seed, chunk_size = resolve_settings(sc, 1, seed, opts.chunk_size)
     wanted = list(targets or (block.targets if block is not None else []))
     wanted = check_targets(sc, wanted, seed)
 
@@ -452,22 +425,10 @@ def sensitivity(
             "params": names,
             "design_sha256": digest,
         },
-        info={"sensitivity": info, "overrides": override_lines(overrides)},
+        info={"sensitivity": info, "overrides": override_lines(opts.overrides)},
         source=source,
     )
-    res = execute(
-        ens,
-        out=out,
-        fmt=format,
-        resume=resume,
-        force=force,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=command,
-        allow_version_change=allow_version_change,
-        memory_check=memory_check,
-    )
+    res = execute(ens, opts)
     outcomes = res.outcomes
     ys = {t: target_values(outcomes, t, sc.time.horizon) for t in wanted}
     indices = analyze(method, names, x, ys, seed, levels)

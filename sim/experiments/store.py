@@ -42,21 +42,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.tables import ordered
+
 from .arrowtables import (  # noqa: F401  (re-exported: the store's public helpers)
-    TABLE_ORDER,
     arm_column,
     combine,
     conform,
     schema_b64,
     schema_from_b64,
-    table_names,
     to_arrow,
     unified_schema,
 )
 from .errors import ExperimentError
 from .guard import FolderLock, check_replaceable, clear, has_content, identity_diff
+from .options import FORMATS
 
-FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
 SCENARIO = "scenario.yaml"
 CHUNKS = "chunks"
@@ -374,7 +374,7 @@ class FolderStore:
         for key in keys:
             names.update(f.stem for f in self.chunk_dir(key).glob("*.parquet"))
         tables: dict[str, Any] = {}
-        for name in table_names(names):
+        for name in ordered(names):
             files = [self.chunk_dir(k) / f"{name}.parquet" for k in keys]
             files = [f for f in files if f.is_file()]
             if self.fmt == "parquet":
@@ -502,7 +502,7 @@ class MemoryStore:
         for part in self._parts.values():
             names.update(part)
         out = {}
-        for name in table_names(names):
+        for name in ordered(names):
             parts = [self._parts[k][name] for k in keys if name in self._parts[k]]
             out[name] = combine(parts).to_pandas()
         self._parts.clear()

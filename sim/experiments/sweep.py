@@ -31,8 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .ensemble import Ensemble, Progress, execute, load, resolve_settings
+from sim.outcomes import column, parse, stat
+
+from .ensemble import Ensemble, execute, load, resolve_settings
 from .errors import ExperimentError
+from .options import ExecOptions
 from .results import Results
 
 FILE = "sweep.parquet"
@@ -123,13 +126,13 @@ def probe(scenario: Any, axes: Sequence[Axis], seed: int) -> list[str]:
                 for p in unread
             )
         ) from None
-    return [c for c in out.columns if c != "run" and not c.startswith("param.")]
+    return [c for c in out.columns if (n := parse(c)) is not None and not n.is_param]
 
 
 def outcomes_of(scenario: Any, wanted: Sequence[str] | None, available: Sequence[str]) -> list[str]:
     """The outcomes to trace: those named (checked, with a did-you-mean), else every red line."""
     if not wanted:
-        found = [f"red_line.{rid}.crossed" for rid in scenario.red_lines]
+        found = [column("red_line", rid, "crossed") for rid in scenario.red_lines]
         found = [c for c in found if c in available]
         if not found:
             raise ExperimentError(
@@ -149,6 +152,12 @@ def outcomes_of(scenario: Any, wanted: Sequence[str] | None, available: Sequence
     return list(dict.fromkeys(wanted))
 
 
+def _crossed(col: str) -> bool:
+    """Whether ``col`` is a red line's ``crossed`` (shown as a probability, in points)."""
+    name = parse(col)
+    return name is not None and name.stat == stat("red_line", "crossed")
+
+
 def grid(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
     """The grid points, the first axis varying slowest; point 0 is the paired baseline."""
     return list(itertools.product(*(a.values for a in axes)))
@@ -160,13 +169,13 @@ def point_names(n: int) -> list[str]:
     return [f"g{i:0{width}d}" for i in range(n)]
 
 
-def label_of(scenario: Any, column: str) -> str:
+def label_of(scenario: Any, col: str) -> str:
     """A readable name of an outcome column (``P(b_threat crossed by step 12)``)."""
     horizon = scenario.time.horizon
-    parts = column.split(".")
-    if parts[0] == "red_line" and parts[-1] == "crossed":
-        return f"P({'.'.join(parts[1:-1])} crossed by step {horizon})"
-    return f"{column} (mean at step {horizon})"
+    name = parse(col)
+    if name is not None and name.stat == stat("red_line", "crossed"):
+        return f"P({name.subject} crossed by step {horizon})"
+    return f"{col} (mean at step {horizon})"
 
 
 def sweep_table(
@@ -261,7 +270,7 @@ class SweepResult(Results):
         lines.append(f"difference: from the first point ({first}), paired run by run")
         base = self.sweep["point"].iloc[0] if len(self.sweep) else ""
         for (col, label), grp in self.sweep.groupby(["outcome", "label"], sort=False):
-            pct = col.startswith("red_line.") and col.endswith(".crossed")
+            pct = _crossed(col)
             lines += ["", label]
             head = "  ".join(f"{p.rsplit('.', 1)[-1]:>12}" for p in paths)
             lines.append(f"  {head}  {'estimate [95 %]':>28}  difference [95 %], paired")
@@ -302,19 +311,9 @@ def sweep(
     runs: int | None = None,
     seed: int | None = None,
     *,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    chunk_size: int | None = None,
     record: str = "outcomes",
-    out: str | os.PathLike | None = None,
-    resume: bool = False,
-    force: bool = False,
-    progress: Progress | None = None,
-    format: str = "parquet",
-    overrides: Any = None,
-    command: Sequence[str] | None = None,
-    allow_version_change: bool = False,
-    memory_check: bool = True,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> SweepResult:
     """Run the scenario at every point of a grid of one or two parameters, on common random
     numbers, and tabulate the chosen outcomes along it.
@@ -327,19 +326,19 @@ def sweep(
         runs: Runs per grid point (default: the scenario's ``run.runs``).
         seed: The ensemble seed (default: ``run.seed``); every point uses the same chunk seeds.
         record: ``outcomes`` (default: all a sweep needs) or ``full``.
-        workers, scheduler, chunk_size, out, resume, force, progress, format, overrides,
-            command, allow_version_change, memory_check: as for :func:`sim.experiments.run`.
+        options, keywords: How to run it, as for :func:`sim.experiments.run`.
 
     Returns:
         A :class:`SweepResult`; with ``out``, the table is saved as ``DIR/sweep.parquet`` and
         the response curves as ``DIR/figures/sweep.png``.
     """
+    opts = ExecOptions.of(options, keywords, "sweep")
     if isinstance(axes, Mapping):
         axes = [Axis(p, tuple(v)) for p, v in axes.items()]
     axes = [Axis(a.path, tuple(float(v) for v in a.values)) for a in axes]
     check_axes(axes)
-    sc, source = load(scenario, overrides)
-    runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
+    sc, source = load(scenario, opts.overrides)
+    runs, seed, chunk_size = resolve_settings(sc, runs, seed, opts.chunk_size)
     check_values(sc, axes)
     wanted = outcomes_of(sc, outcomes, probe(sc, axes, seed))
     points = grid(axes)
@@ -362,19 +361,7 @@ def sweep(
         info={"sweep": {"axes": spec, "outcomes": wanted, "file": FILE}},
         source=source,
     )
-    res = execute(
-        ens,
-        out=out,
-        fmt=format,
-        resume=resume,
-        force=force,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=command,
-        allow_version_change=allow_version_change,
-        memory_check=memory_check,
-    )
+    res = execute(ens, opts)
     from sim.analysis.scripted import month_namer
     from sim.analysis.source import as_source
 

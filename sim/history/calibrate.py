@@ -35,6 +35,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from sim.experiments.ensemble import Ensemble, execute
+from sim.experiments.options import ExecOptions
 from sim.scenario import load_scenario
 from sim.scenario.history import step_of
 
@@ -121,16 +122,9 @@ def calibrate(
     *,
     settings: Settings | None = None,
     until: int | str | None = None,
-    out: str | os.PathLike | None = None,
-    resume: bool = False,
-    force: bool = False,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    progress: Any = None,
     report: Any = None,
-    command: list[str] | None = None,
-    memory_check: bool = True,
-    allow_version_change: bool = False,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> Calibration:
     """Run the sampler, generation by generation, and write the calibrated scenario.
 
@@ -143,12 +137,16 @@ def calibrate(
         settings: The calibration's settings (see :class:`Settings`; default: the scenario's
             ``calibration:`` block, by :func:`~sim.history.checks.settings_for`).
         until: With ``settings=None``: fit the observations up to this step or date.
-        out: The results folder; ``None`` keeps everything in memory.
-        resume, force, workers, scheduler, command, memory_check, allow_version_change: As
-            for ``run``.
-        progress: A progress display per generation (the CLI's bar).
         report: Called with each generation's diagnostics row as it finishes.
+        options, keywords: How to run it, as for :func:`sim.experiments.run`: ``out`` (the
+            results folder; ``None`` keeps everything in memory), ``resume``, ``force``,
+            ``workers``, ``scheduler``, ``command``, ``memory_check``,
+            ``allow_version_change``; ``progress`` may also be a function of the generation
+            giving its display (the CLI's bar). The chunk size is the settings'; the tables
+            are Parquet.
     """
+    opts = ExecOptions.of(options, keywords, "calibrate")
+    out, resume, force, progress = opts.out, opts.resume, opts.force, opts.progress
     if isinstance(scenario, str | os.PathLike):
         scenario = load_scenario(scenario)
     if settings is None:
@@ -192,14 +190,13 @@ def calibrate(
             t0 = time.perf_counter()
             results = execute(
                 ens,
-                out=folder.generation(g) if folder is not None else None,
-                resume=folder is not None,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress(g) if callable(progress) else progress,
-                command=command,
-                allow_version_change=allow_version_change,
-                memory_check=memory_check,
+                opts.replace(
+                    out=folder.generation(g) if folder is not None else None,
+                    resume=folder is not None,
+                    force=False,
+                    format="parquet",
+                    progress=progress(g) if callable(progress) else progress,
+                ),
             )
             sims = simulated(scenario, results, which)
             if scale is None:

@@ -17,15 +17,14 @@ removed once the kept runs are written); the kept runs are an ordinary results f
 from __future__ import annotations
 
 import math
-import os
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.experiments.errors import ExperimentError
+from sim.experiments.options import ExecOptions
 from sim.experiments.subset import write_subset
 from sim.scenario.history import EVENT_KINDS, step_label, step_of
 
@@ -73,19 +72,15 @@ def run_from(
     runs: int | None = None,
     seed: int | None = None,
     *,
-    out: str | os.PathLike,
     keep: float = DEFAULT_KEEP,
-    resume: bool = False,
-    force: bool = False,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    chunk_size: int | None = None,
-    progress: Any = None,
-    command: Sequence[str] | None = None,
-    memory_check: bool = True,
-    allow_version_change: bool = False,
+    options: ExecOptions | None = None,
+    **keywords: Any,
 ) -> Any:
     """Simulate candidates, keep the ``runs`` closest to the record up to ``when``.
+
+    ``options`` and ``keywords`` say how, as for :func:`sim.experiments.run`; ``out`` is
+    required (the candidates are staged beside it), ``format`` is always Parquet and
+    ``overrides`` are not applied (``scenario`` is a loaded one).
 
     Returns the kept runs' :class:`~sim.experiments.results.Results`; its manifest's
     ``conditioned`` entry says on what (observations, candidates, tolerance).
@@ -93,27 +88,16 @@ def run_from(
     import sim.experiments as ex
     from sim.experiments.ensemble import resolve_settings
 
+    opts = ExecOptions.of(options, keywords, "run_from")
+    if opts.out is None:
+        raise TypeError("run_from() needs out= (the folder; candidates are staged beside it)")
     step, which = check_from(scenario, when, keep)
-    runs, seed, chunk_size = resolve_settings(scenario, runs, seed, chunk_size)
+    runs, seed, chunk_size = resolve_settings(scenario, runs, seed, opts.chunk_size)
     n = math.ceil(runs / keep)
-    out = Path(out)
+    out = Path(opts.out)
     staging = candidates_folder(out)
-    cands = ex.run(
-        scenario,
-        n,
-        seed,
-        record="full",
-        out=staging,
-        resume=resume,
-        force=force,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        progress=progress,
-        command=command,
-        memory_check=memory_check,
-        allow_version_change=allow_version_change,
-    )
+    staged = opts.replace(out=staging, chunk_size=chunk_size, format="parquet", overrides=None)
+    cands = ex.run(scenario, n, seed, record="full", options=staged)
     sims = simulated(scenario, cands, which)
     disc = discrepancies(scenario, which, sims, scales(scenario, which, sims))
     d = distance(disc)
@@ -136,7 +120,14 @@ def run_from(
         "calibrated": getattr(scenario, "posterior", None) is not None,
     }
     results = write_subset(
-        staging, scenario, ids, out, info=info, resume=resume, force=force, command=command
+        staging,
+        scenario,
+        ids,
+        out,
+        info=info,
+        resume=opts.resume,
+        force=opts.force,
+        command=opts.command,
     )
     shutil.rmtree(staging, ignore_errors=True)
     return results

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.outcomes import column, forces_column, param_column
+from sim.tables import TABLES, check_record
+
 from .eventlog import events_table
 from .logistics import readiness
 from .persistence import reversals
@@ -119,8 +122,7 @@ class Recorder:
 
     def tables(self, *, record: str = "full", run_offset: int = 0) -> dict[str, pd.DataFrame]:
         """The tables of docs/contracts.md; ``record="outcomes"`` gives only ``outcomes``."""
-        if record not in ("full", "outcomes"):
-            raise ValueError(f"record must be 'full' or 'outcomes', not {record!r}")
+        check_record(record)
         out = {"outcomes": self.outcomes(run_offset)}
         if record == "outcomes":
             return out
@@ -138,20 +140,7 @@ class Recorder:
             out["fronts"] = self.fronts_table(run_offset)
         out["events"] = events_table(ly, self.model.eventlog.arrays(), run_offset)
         out["params"] = self.params_table(run_offset)
-        return {
-            k: out[k]
-            for k in (
-                "actors",
-                "stocks",
-                "channels",
-                "dyads",
-                "fronts",
-                "events",
-                "params",
-                "outcomes",
-            )
-            if k in out
-        }
+        return {k: out[k] for k in TABLES if k in out}
 
     def _frame(
         self,
@@ -337,38 +326,38 @@ class Recorder:
         cols: dict[str, Any] = {"run": np.arange(R, dtype=np.int64) + run_offset}
         scripted, scripted_step, by_bound = forced_crossings(m, self.level)
         for rl in ly.red_lines:
-            cols[f"red_line.{rl.id}.crossed"] = m.red.ever[:, rl.index].copy()
-            cols[f"red_line.{rl.id}.step"] = m.red.first_step[:, rl.index].copy()
-            cols[f"red_line.{rl.id}.scripted"] = scripted[:, rl.index].copy()
-            cols[f"red_line.{rl.id}.scripted_step"] = scripted_step[:, rl.index].copy()
-            cols[f"red_line.{rl.id}.set_by_arm"] = by_bound[:, rl.index].copy()
+            cols[column("red_line", rl.id, "crossed")] = m.red.ever[:, rl.index].copy()
+            cols[column("red_line", rl.id, "step")] = m.red.first_step[:, rl.index].copy()
+            cols[column("red_line", rl.id, "scripted")] = scripted[:, rl.index].copy()
+            cols[column("red_line", rl.id, "scripted_step")] = scripted_step[:, rl.index].copy()
+            cols[column("red_line", rl.id, "set_by_arm")] = by_bound[:, rl.index].copy()
         dyad_index = self.dyad_index_series()
         for k, (key, series) in enumerate(dyad_index.items()):
-            cols[f"escalation.{key}.max"] = series.max(axis=1)
-            cols[f"escalation.{key}.final"] = series[:, T]
-            cols[f"escalation.{key}.spiral"] = m.spiral[:, k].copy()
+            cols[column("escalation", key, "max")] = series.max(axis=1)
+            cols[column("escalation", key, "final")] = series[:, T]
+            cols[column("escalation", key, "spiral")] = m.spiral[:, k].copy()
         for f in ly.fronts:
-            cols[f"front.{f.id}.territory"] = self.territory[:, T, f.index]
-            cols[f"front.{f.id}.balance"] = self.balance[:, T, f.index]
+            cols[column("front", f.id, "territory")] = self.territory[:, T, f.index]
+            cols[column("front", f.id, "balance")] = self.balance[:, T, f.index]
             for k, side in enumerate(f.side_ids):
-                cols[f"front.{f.id}.forces.{side}"] = m.world.forces[:, f.index, k].copy()
+                cols[forces_column(f.id, side)] = m.world.forces[:, f.index, k].copy()
         flips = reversals(self.level)
         for c in ly.channels:
-            cols[f"channel.{c.ref}.level"] = self.level[:, T, c.index].copy()
+            cols[column("channel", c.ref, "level")] = self.level[:, T, c.index].copy()
             if not c.continuous:
-                cols[f"channel.{c.ref}.reversals"] = flips[:, c.index]
+                cols[column("channel", c.ref, "reversals")] = flips[:, c.index]
         req = self.requirement
         ready = readiness(self.final_stock, req)
         for i, aid in enumerate(ly.actors):
-            cols[f"actor.{aid}.approval"] = self.approval[:, T, i]
+            cols[column("actor", aid, "approval")] = self.approval[:, T, i]
             mine = ly.stock_actor == i
             has = mine & (req > 0).any(axis=0)
             if has.any():
-                cols[f"actor.{aid}.readiness"] = np.nanmin(ready[:, has], axis=1)
+                cols[column("actor", aid, "readiness")] = np.nanmin(ready[:, has], axis=1)
             else:
-                cols[f"actor.{aid}.readiness"] = np.full(R, np.nan)
-            cols[f"actor.{aid}.payoff"] = self.payoff[:, T, i]
-            cols[f"actor.{aid}.economy"] = self.economy[:, T, i]
+                cols[column("actor", aid, "readiness")] = np.full(R, np.nan)
+            cols[column("actor", aid, "payoff")] = self.payoff[:, T, i]
+            cols[column("actor", aid, "economy")] = self.economy[:, T, i]
         for cf in ly.scenario.counterfactuals.values():
             for meas in cf.measure:
                 label = meas.label
@@ -376,7 +365,7 @@ class Recorder:
                     continue
                 cols[label] = self.measure(meas, dyad_index)
         for path, v in m.params.table_values().items():
-            cols[f"param.{path}"] = v
+            cols[param_column(path)] = v
         return pd.DataFrame(cols)
 
     def dyad_index_series(self) -> dict[str, np.ndarray]:

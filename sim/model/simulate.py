@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.tables import check_record
+
 from .errors import ModelError
 from .explain import Explanation, explain_terms, perceived_by
 from .wargame import Wargame
@@ -41,8 +43,7 @@ def simulate(
     Returns:
         Table name → DataFrame (docs/contracts.md, section sim.model).
     """
-    if record not in ("full", "outcomes"):
-        raise ValueError(f"record must be 'full' or 'outcomes', not {record!r}")
+    check_record(record)
     model = Wargame(
         scenario,
         replications=runs,

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from sim.outcomes import TARGET_PATTERN, column
+
 from .calibration import Calibration, Posterior
 from .dates import check_calendar_date
 from .distributions import Number
@@ -537,7 +539,7 @@ class MeasureRedLine(Block):
     @property
     def label(self) -> str:
         """Column name in the outcomes table (``None`` times mean the horizon)."""
-        return f"red_line.{self.red_line}.crossed_by.{self.crossed_by}"
+        return column("red_line", self.red_line, "crossed_by", self.crossed_by)
 
 
 class MeasureFront(Block):
@@ -546,7 +548,7 @@ class MeasureFront(Block):
 
     @property
     def label(self) -> str:
-        return f"front.{self.front}.territory_at.{self.territory_at}"
+        return column("front", self.front, "territory_at", self.territory_at)
 
 
 class MeasureDyad(Block):
@@ -555,7 +557,8 @@ class MeasureDyad(Block):
 
     @property
     def label(self) -> str:
-        return f"dyad.{dyad_key(*self.dyad.split('-'))}.max_escalation_by.{self.max_escalation_by}"
+        key = dyad_key(*self.dyad.split("-"))
+        return column("dyad", key, "max_escalation_by", self.max_escalation_by)
 
 
 class MeasureActor(Block):
@@ -564,7 +567,7 @@ class MeasureActor(Block):
 
     @property
     def label(self) -> str:
-        return f"actor.{self.actor}.approval_at.{self.approval_at}"
+        return column("actor", self.actor, "approval_at", self.approval_at)
 
 
 def dyad_key(a: str, b: str) -> str:
@@ -600,14 +603,6 @@ class Counterfactual(Block):
     description: str = ""
     arms: dict[Id, dict[ChannelRef, Bound]] = Field(min_length=1)
     measure: list[Measure] = Field(default_factory=list)
-
-
-TARGET_PATTERN = (
-    r"^(red_line\.[A-Za-z][A-Za-z0-9_]*\.(crossed|step)"
-    r"|escalation\.[A-Za-z][A-Za-z0-9_]*-[A-Za-z][A-Za-z0-9_]*\.(max|final)"
-    r"|front\.[A-Za-z][A-Za-z0-9_]*\.(territory|balance)"
-    r"|actor\.[A-Za-z][A-Za-z0-9_]*\.(approval|readiness|payoff|economy))$"
-)
 
 
 class Sensitivity(Block):

@@ -97,21 +97,21 @@ def test_csv_format(wargame, tmp_path):
 
 
 def test_the_progress_is_a_rich_bar_on_a_terminal(monkeypatch):
-    from sim.cli import common
+    from sim.cli import progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    bar = common.make_progress("run", quiet=False)
-    assert isinstance(bar, common.RichProgress)
+    bar = progress.make_progress("run", quiet=False)
+    assert isinstance(bar, progress.RichProgress)
     bar.start(100, 0)
     bar.advance(50)
     bar.stop()
-    assert common.make_progress("run", quiet=True) is None
+    assert progress.make_progress("run", quiet=True) is None
 
 
 def test_plain_progress_lines_are_sparse():
     import io
 
-    from sim.cli.common import PlainProgress
+    from sim.cli.progress import PlainProgress
 
     stream = io.StringIO()
     p = PlainProgress("run", interval=3600, stream=stream)
