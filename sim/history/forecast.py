@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.outcomes import column
 from sim.scenario.history import (
     AllianceObs,
     ApprovalObs,
@@ -75,7 +76,7 @@ class Ensemble:
 
     def red_line_step(self, rid: str) -> np.ndarray:
         """First crossing step per run (NaN: never)."""
-        return self._outcomes[f"red_line.{rid}.step"].to_numpy(dtype=float)
+        return self._outcomes[column("red_line", rid, "step")].to_numpy(dtype=float)
 
     def trigger_step(self, aid: str) -> np.ndarray:
         """First step the alliance was triggered, per run (NaN: never)."""
