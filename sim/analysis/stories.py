@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paths import arms_of, equals
+from sim.analysis.series import DYADS, arms, dyad_fans, equals
 from sim.analysis.source import as_source
 from sim.scenario import conditions
 
@@ -60,31 +60,69 @@ class Story:
     outcome: list[str] = field(default_factory=list)
 
 
-def _dyad_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Runs and their escalation paths (runs × dyads·steps) for one arm, from the dyads table."""
+def _arm(arm: str) -> str:
+    return equals("arm", arm) if arm else "TRUE"
+
+
+def _from_dyads(src, arm: str) -> tuple[int, int] | None:
+    """The representative and most escalatory runs of an arm, from the dyads table.
+
+    The median paths are the dyad fans' medians; each run's squared distance from them and
+    its total escalation are summed where the table lies, and only the two runs come back.
+    """
     if not src.has("dyads"):
         return None
-    from sim.analysis.plots.escalation import dyad_paths
-
-    _, runs, by_dyad = dyad_paths(src)
-    blocks = [a for series in by_dyad.values() for a_name, a in series if a_name == arm]
-    if not blocks:
+    _, by_dyad = dyad_fans(src)
+    steps = src.memo("steps:dyads", lambda: src.query.steps("dyads"))
+    rows = [
+        (dyad, int(step), float(m))
+        for dyad, series in by_dyad.items()
+        for a_name, fan in series
+        if a_name == arm
+        for step, m in zip(steps, fan.median, strict=True)
+    ]
+    if not rows:
         return None
-    m = np.concatenate(blocks, axis=0).T  # runs × (dyads·steps)
-    keep = ~np.isnan(m).all(axis=1)
-    return runs[keep], m[keep]
+    from sim.analysis.query import clean
 
-
-def _outcome_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
-    out = src.table("outcomes")
-    if out is None:
+    q = src.query
+    q.con.register("_medians", pd.DataFrame(rows, columns=["dyad", "step", "m"]))
+    paths = DYADS.format(arm="", where=f"WHERE {_arm(arm)} ")
+    per_run = (
+        f"SELECT run, sum((v - {clean('m')}) ** 2) AS dist, sum(v) AS total FROM "
+        f"(SELECT dyad, step, run, {clean('v')} AS v FROM ({paths})) JOIN _medians "
+        "USING (dyad, step) GROUP BY run HAVING count(v) > 0"
+    )
+    # Sums run in any order: ties are told apart at 1e-9, then by the lowest run id.
+    found = q.frame(
+        f"WITH r AS ({per_run}) SELECT "
+        "(SELECT run FROM r ORDER BY round(coalesce(dist, 0), 9), run LIMIT 1) AS rep, "
+        "(SELECT run FROM r ORDER BY round(coalesce(total, 0), 9) DESC, run LIMIT 1) AS top"
+    )
+    q.con.unregister("_medians")
+    if found.empty or pd.isna(found["rep"].iloc[0]):
         return None
-    if arm:
-        out = out[equals(out["arm"], arm)]
-    cols = [c for c in out.columns if _ESC_MAX.match(str(c))]
+    return int(found["rep"].iloc[0]), int(found["top"].iloc[0])
+
+
+def _from_outcomes(src, arm: str) -> tuple[int, int] | None:
+    """The same choice on the outcomes' peak escalation of every dyad (one row per run)."""
+    if not src.has("outcomes"):
+        return None
+    cols = [c for c in src.columns("outcomes") if _ESC_MAX.match(str(c))]
     if not cols:
         return None
-    return out["run"].to_numpy(), out[cols].to_numpy(dtype=float)
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+    out = src.query.frame(f"SELECT run, {quoted} FROM outcomes WHERE {_arm(arm)} ORDER BY run")
+    runs, m = out["run"].to_numpy(), out[cols].to_numpy(dtype=float, na_value=np.nan)
+    keep = ~np.isnan(m).all(axis=1)
+    runs, m = runs[keep], m[keep]
+    if not runs.size:
+        return None
+    median = np.nanmedian(m, axis=0)
+    rep = int(np.argmin(np.nansum((m - median) ** 2, axis=1)))  # first: the lowest run id
+    top = int(np.argmax(np.nan_to_num(m, nan=0.0).sum(axis=1)))
+    return int(runs[rep]), int(runs[top])
 
 
 def pick_runs(results: Any, arm: str = "") -> dict[str, tuple[int, str]]:
@@ -95,23 +133,17 @@ def pick_runs(results: Any, arm: str = "") -> dict[str, tuple[int, str]]:
         results hold no escalation at all.
     """
     src = as_source(results)
-    found = _dyad_matrix(src, arm)
+    found = _from_dyads(src, arm)
     basis = "escalation paths of every dyad"
     if found is None:
-        found = _outcome_matrix(src, arm)
+        found = _from_outcomes(src, arm)
         basis = "peak escalation of every dyad"
     if found is None:
         return {}
-    runs, m = found
-    filled = np.nan_to_num(m, nan=0.0)
-    median = np.nanmedian(m, axis=0)
-    distance = np.nansum((m - median) ** 2, axis=1)
-    rep = int(np.argmin(distance))  # argmin/argmax take the first: the lowest run id wins
-    total = filled.sum(axis=1)
-    top = int(np.argmax(total))
+    rep, top = found
     return {
-        "representative": (int(runs[rep]), f"closest to the median {basis}"),
-        "most escalatory": (int(runs[top]), f"largest total of the {basis}"),
+        "representative": (rep, f"closest to the median {basis}"),
+        "most escalatory": (top, f"largest total of the {basis}"),
     }
 
 
@@ -123,16 +155,13 @@ def _date_label(date: Any, step: Any, unit: str) -> str:
 
 
 def _outcome_row(src, run: int, arm: str) -> pd.Series | None:
-    """The run's row of the outcomes table, or ``None``."""
-    out = src.table("outcomes")
-    if out is None:
+    """The run's row of the outcomes table, or ``None`` (only that row is read)."""
+    if not src.has("outcomes"):
         return None
-    sel = out["run"].to_numpy() == run
-    if arm:
-        sel &= equals(out["arm"], arm)
-    if not sel.any():
+    rows = src.query.rows("outcomes", f"run = {int(run)} AND {_arm(arm)}")
+    if rows.empty:
         return None
-    return out[sel].iloc[0]
+    return rows.iloc[0]
 
 
 def _scheduled(ev: pd.DataFrame, row: pd.Series | None) -> np.ndarray:
@@ -226,12 +255,11 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
     """
     src = as_source(results)
     story = Story(kind=kind, run=run, arm=arm, why=why)
-    events = src.table("events")
-    if events is not None:
-        sel = events["run"].to_numpy() == run
-        if arm and "arm" in events:
-            sel &= equals(events["arm"], arm)
-        ev = events[sel].sort_values("step", kind="stable")
+    if src.has("events"):
+        mine = _arm(arm) if "arm" in src.columns("events") else "TRUE"
+        events = src.query.rows("events", f"run = {int(run)} AND {mine}")  # that run's rows only
+        ev = events.sort_values("step", kind="stable")
+        total = len(ev)
         ev = ev[_told(ev, src.scenario)]
         scheduled = _scheduled(ev, _outcome_row(src, run, arm))
         for date, step, text, sched in zip(
@@ -244,7 +272,7 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
             text = str(text).removeprefix(label).lstrip(" :—-")
             story.events.append((label, text + SCHEDULED if sched else text))
         story.more = max(0, len(ev) - MAX_EVENTS)
-        story.routine = int(sel.sum()) - len(ev)
+        story.routine = total - len(ev)
     story.outcome = _outcome_lines(src, run, arm)
     return story
 
@@ -252,12 +280,9 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
 def stories(results: Any) -> list[Story]:
     """The representative and most escalatory run of every arm, told."""
     src = as_source(results)
-    table = src.table("dyads")
-    if table is None:
-        table = src.table("outcomes")
-    arms = (arms_of(table) if table is not None else []) or [""]
+    table = "dyads" if src.has("dyads") else "outcomes" if src.has("outcomes") else None
     out = []
-    for arm in arms:
+    for arm in (arms(src, table) if table is not None else []) or [""]:
         for kind, (run, why) in pick_runs(src, arm).items():
             out.append(tell(src, run, arm, kind=kind, why=why))
     return out

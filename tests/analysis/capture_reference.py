@@ -55,7 +55,11 @@ def numbers(res, cmp) -> dict:
     out["compare_table"] = cmp.table().to_dict("list")
     out["picked"] = {k: list(v) for k, v in pick_runs(res).items()}
     out["report"] = [
-        [b.kind, b.text, json.loads(json.dumps(b.data, default=str)) if b.kind != "figure" else None]
+        [
+            b.kind,
+            b.text,
+            json.loads(json.dumps(b.data, default=str)) if b.kind != "figure" else None,
+        ]
         for b in report.build(res)
     ]
     return out

@@ -36,8 +36,9 @@ def figure_data(fig) -> dict:
                 panel[f"points:{label}:{k}"] = _floats(np.asarray(c.get_offsets()))
         bars = [p for p in ax.patches if isinstance(p, Rectangle)]
         if bars:
-            panel["bars"] = _floats([[p.get_x(), p.get_y(), p.get_width(), p.get_height()]
-                                     for p in bars])
+            panel["bars"] = _floats(
+                [[p.get_x(), p.get_y(), p.get_width(), p.get_height()] for p in bars]
+            )
         for k, im in enumerate(ax.images):
             if isinstance(im, AxesImage):
                 panel[f"image:{k}"] = _floats(im.get_array())

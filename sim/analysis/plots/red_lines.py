@@ -37,9 +37,10 @@ class Risk:
         return self.crossed / self.runs if self.runs else float("nan")
 
 
-def red_line_ids(outcomes: pd.DataFrame) -> list[str]:
-    """Red lines recorded in an outcomes table, in column order."""
-    return [m["id"] for c in outcomes.columns if (m := _CROSSED.match(str(c)))]
+def red_line_ids(outcomes: pd.DataFrame | list[str]) -> list[str]:
+    """Red lines recorded in an outcomes table (or its columns), in column order."""
+    columns = outcomes.columns if isinstance(outcomes, pd.DataFrame) else outcomes
+    return [m["id"] for c in columns if (m := _CROSSED.match(str(c)))]
 
 
 def _interval(k: int, n: int) -> tuple[float, float]:
