@@ -48,9 +48,7 @@ def key_order(src, table: str, keys: list[str]):
     tables = [ranks(c) for c in keys]
 
     def sort_key(key: tuple) -> tuple:
-        return tuple(
-            (r.get(str(v), len(r)), str(v)) for r, v in zip(tables, key, strict=True)
-        )
+        return tuple((r.get(str(v), len(r)), str(v)) for r, v in zip(tables, key, strict=True))
 
     return sort_key
 
