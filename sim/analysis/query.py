@@ -141,16 +141,16 @@ class Query:
         return df["step"].to_numpy()
 
     def arms(self, name: str, declared: list[str] | None = None) -> list[str]:
-        """The arms present in a table, in ``declared`` order (a manifest's), else in the
-        column's category order, else sorted; ``[]`` without arms."""
+        """The arms present in a table, in ``declared`` order (a manifest's), else in a held
+        frame's category (or first-seen) order, else sorted; ``[]`` without arms."""
         if "arm" not in self.columns(name):
             return []
         t = _ident(name)
         present = {str(a) for a in self.frame(f"SELECT DISTINCT arm FROM {t}")["arm"]}
-        if not declared and str(self.scalar(f"SELECT typeof(arm) FROM {t} LIMIT 1")).startswith(
-            "ENUM"
-        ):
-            declared = [str(a) for a in self.scalar(f"SELECT enum_range(arm) FROM {t} LIMIT 1")]
+        if not declared and name in self._frames:  # categories, else first seen (pandas)
+            col = self._frames[name]["arm"]
+            cats = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else None
+            declared = [str(a) for a in (cats if cats is not None else pd.unique(col))]
         order = [a for a in (declared or []) if a in present]
         return order + sorted(present - set(order))
 
