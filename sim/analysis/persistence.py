@@ -41,7 +41,10 @@ def reversal_bands(o: ArmOutcomes, scenario: Any = None) -> list[tuple[str, floa
     per_run = f"(({' + '.join(f'CAST({c} AS DOUBLE)' for c in quoted)}) / {len(refs)})"
     exprs = {"all": f"quantile_cont({per_run}, {QS})"}
     for k, c in enumerate(quoted):
-        exprs |= {f"q{k}": f"quantile_cont(CAST({c} AS DOUBLE), {QS})", f"m{k}": f"avg({c})"}
+        exprs |= {
+            f"q{k}": f"quantile_cont(CAST({c} AS DOUBLE), {QS})",
+            f"m{k}": f"avg({c} ORDER BY run)",
+        }
     found = o.stats(exprs)
     out = [(ALL, *_band(found["all"]))]
     med = [found[f"q{k}"][1] for k in range(len(refs))]

@@ -58,7 +58,7 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
         has_flow = "flow" in src.columns("channels")
         pairs = src.query.frame(
             "SELECT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t, "
-            f"{'sum(flow)' if has_flow else '0.0'} AS f FROM channels WHERE {mine} GROUP BY ALL"
+            f"{'fsum(flow)' if has_flow else '0.0'} AS f FROM channels WHERE {mine} GROUP BY ALL"
         )
         n = src.query.scalar(
             f"SELECT count(DISTINCT run) * count(DISTINCT step) FROM channels WHERE {mine}"
