@@ -164,6 +164,16 @@ class Query:
             dates = dates.astype("datetime64[ns]")
         return pd.Series(dates.to_numpy(), index=df["step"].to_numpy())
 
+    def batches(self, sql: str, rows: int = 1 << 20):
+        """The answer of ``sql`` streamed as ``{column: NumPy array}`` of about ``rows`` rows
+        each: what a reduction that SQL cannot express cheaply reads, a slice at a time."""
+        reader = self.con.sql(sql).to_arrow_reader(rows)
+        for batch in reader:
+            yield {
+                name: col.to_numpy(zero_copy_only=False)
+                for name, col in zip(batch.schema.names, batch.columns, strict=True)
+            }
+
     def rows(
         self, name: str, where: str = "TRUE", columns: list[str] | None = None
     ) -> pd.DataFrame:

@@ -15,13 +15,14 @@ Without a dyads table (``record="outcomes"``) the same choices are made on the o
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.series import DYADS, arms, dyad_fans, equals
+from sim.analysis.series import arms, dyad_cube, equals
 from sim.analysis.source import as_source
 from sim.scenario import conditions
 
@@ -67,42 +68,30 @@ def _arm(arm: str) -> str:
 def _from_dyads(src, arm: str) -> tuple[int, int] | None:
     """The representative and most escalatory runs of an arm, from the dyads table.
 
-    The median paths are the dyad fans' medians; each run's squared distance from them and
-    its total escalation are summed where the table lies, and only the two runs come back.
+    Distances and totals are summed dyad by dyad over the dyad cube the figures share
+    (:func:`sim.analysis.series.dyad_cube`), never as one runs × (dyads·steps) matrix.
     """
     if not src.has("dyads"):
         return None
-    _, by_dyad = dyad_fans(src)
-    steps = src.memo("steps:dyads", lambda: src.query.steps("dyads"))
-    rows = [
-        (dyad, int(step), float(m))
-        for dyad, series in by_dyad.items()
-        for a_name, fan in series
-        if a_name == arm
-        for step, m in zip(steps, fan.median, strict=True)
-    ]
-    if not rows:
+    _, runs, keys, cube = dyad_cube(src)
+    mine = [cube[i] for (a, _), i in sorted(keys.items()) if a == (arm or "")]
+    mine = [c for c in mine if not np.isnan(c).all()]
+    if not mine:
         return None
-    from sim.analysis.query import clean
-
-    q = src.query
-    q.con.register("_medians", pd.DataFrame(rows, columns=["dyad", "step", "m"]))
-    paths = DYADS.format(arm="", where=f"WHERE {_arm(arm)} ")
-    per_run = (
-        f"SELECT run, sum((v - {clean('m')}) ** 2) AS dist, sum(v) AS total FROM "
-        f"(SELECT dyad, step, run, {clean('v')} AS v FROM ({paths})) JOIN _medians "
-        "USING (dyad, step) GROUP BY run HAVING count(v) > 0"
-    )
-    # Sums run in any order: ties are told apart at 1e-9, then by the lowest run id.
-    found = q.frame(
-        f"WITH r AS ({per_run}) SELECT "
-        "(SELECT run FROM r ORDER BY round(coalesce(dist, 0), 9), run LIMIT 1) AS rep, "
-        "(SELECT run FROM r ORDER BY round(coalesce(total, 0), 9) DESC, run LIMIT 1) AS top"
-    )
-    q.con.unregister("_medians")
-    if found.empty or pd.isna(found["rep"].iloc[0]):
-        return None
-    return int(found["rep"].iloc[0]), int(found["top"].iloc[0])
+    present = np.zeros(runs.size, dtype=bool)
+    distance = np.zeros(runs.size)
+    total = np.zeros(runs.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps have no median
+        for c in mine:  # steps × runs
+            present |= ~np.isnan(c).all(axis=0)
+            median = np.nanmedian(c, axis=1)
+            distance += np.nansum((c - median[:, None]) ** 2, axis=0)
+            total += np.nan_to_num(c, nan=0.0).sum(axis=0)
+    keep = np.flatnonzero(present)
+    rep = keep[np.argmin(distance[keep])]  # argmin/argmax take the first: the lowest run id
+    top = keep[np.argmax(total[keep])]
+    return int(runs[rep]), int(runs[top])
 
 
 def _from_outcomes(src, arm: str) -> tuple[int, int] | None:
