@@ -59,6 +59,7 @@ class Query:
         self.tables: list[str] = []
         self._frames: dict[str, pd.DataFrame] = {}
         self._files: dict[str, Any] = {}
+        self._datasets: dict[str, Any] = {}
         path = None if isinstance(obj, Mapping) else getattr(obj, "path", None)
         if path is not None:
             for name, info in (getattr(obj, "manifest", {}) or {}).get("tables", {}).items():
@@ -76,8 +77,9 @@ class Query:
         self._has: dict[str, bool] = {}
 
     def _view_file(self, obj: Any, name: str, where: Any) -> None:
+        self._datasets[name] = obj.dataset(name)
         if where.suffix == ".csv" or (where.is_file() and where.suffix != ".parquet"):
-            self.con.register(f"_data_{name}", obj.dataset(name))
+            self.con.register(f"_data_{name}", self._datasets[name])
             scan = f"_data_{name}"
         else:
             glob = str(where / "*.parquet") if where.is_dir() else str(where)
@@ -164,15 +166,18 @@ class Query:
             dates = dates.astype("datetime64[ns]")
         return pd.Series(dates.to_numpy(), index=df["step"].to_numpy())
 
-    def batches(self, sql: str, rows: int = 1 << 20):
-        """The answer of ``sql`` streamed as ``{column: NumPy array}`` of about ``rows`` rows
-        each: what a reduction that SQL cannot express cheaply reads, a slice at a time."""
-        reader = self.con.sql(sql).to_arrow_reader(rows)
-        for batch in reader:
-            yield {
-                name: col.to_numpy(zero_copy_only=False)
-                for name, col in zip(batch.schema.names, batch.columns, strict=True)
-            }
+    def batches(self, name: str, columns: list[str]):
+        """The columns of a table streamed as Arrow record batches (about a million rows each),
+        category columns as dictionaries: for the one reduction SQL cannot do cheaply (see
+        :func:`sim.analysis.series.dyad_cube`). Read by Arrow's dataset scanner, which keeps
+        dictionary columns as small integer codes that DuckDB would spell out as strings."""
+        import pyarrow as pa
+
+        if name in self._frames:
+            table = pa.Table.from_pandas(self._frames[name][columns], preserve_index=False)
+            yield from table.to_batches(max_chunksize=1 << 20)
+        elif name in self._datasets:
+            yield from self._datasets[name].to_batches(columns=columns, batch_size=1 << 20)
 
     def rows(
         self, name: str, where: str = "TRUE", columns: list[str] | None = None

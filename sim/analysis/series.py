@@ -98,8 +98,9 @@ def dyad_fans(src, samples: int = 5) -> tuple[np.ndarray, dict[str, Series]]:
         steps_, runs, keys, cube = dyad_cube(src)
         out: dict[str, Series] = {}
         for (arm, dyad), i in sorted(keys.items(), key=lambda kv: kv[0][1]):
-            if not np.isnan(cube[i]).all():  # a dyad this arm never records
-                out.setdefault(dyad, []).append((arm, Fan.of(cube[i], runs, samples)))
+            paths = dyad_paths_of(cube, i)
+            if not np.isnan(paths).all():  # a dyad this arm never records
+                out.setdefault(dyad, []).append((arm, Fan.of(paths, runs, samples)))
         return steps_, out
 
     if not src.has("dyads"):
@@ -108,8 +109,8 @@ def dyad_fans(src, samples: int = 5) -> tuple[np.ndarray, dict[str, Series]]:
 
 
 def dyad_cube(src) -> tuple[np.ndarray, np.ndarray, dict[tuple[str, str], int], np.ndarray]:
-    """The dyad index of every run: ``(steps, runs, {(arm, dyad): i}, cube)``, ``cube[i]`` a
-    steps × runs array (NaN where a run has no value).
+    """The dyad index of every run: ``(steps, runs, {(arm, dyad): i}, cube)``, the cube runs ×
+    groups × steps (NaN where a run has no value; :func:`dyad_paths_of` gives one group).
 
     Pairing the two directions of a dyad is a group-by over (run, step, dyad) — 30 million
     groups at 100,000 runs, a minute for DuckDB's hash aggregate. The rows come instead from
@@ -129,40 +130,30 @@ def dyad_cube(src) -> tuple[np.ndarray, np.ndarray, dict[tuple[str, str], int], 
         dyads = sorted({"-".join(sorted(p)) for p in pairs.itertuples(index=False)})
         keys = {(arm, d): i for i, (arm, d) in enumerate((a, d) for a in arm_list for d in dyads)}
         index = {a: i for i, a in enumerate(actors)}
-        lut = np.full((len(actors), len(actors)), -1, dtype=np.int64)  # dyad of (actor, target)
+        lut = np.full((len(actors), len(actors)), -1, dtype=np.int32)  # dyad of (actor, target)
         for a, t in pairs.itertuples(index=False):
             lut[index[a], index[t]] = dyads.index("-".join(sorted((a, t))))
-        cube = np.full((len(keys), len(steps_), len(runs)), np.nan)
+        # runs × groups × steps: a run's rows land side by side (the files hold runs in order)
+        cube = np.full((len(runs), len(keys), len(steps_)), np.nan)
         flat = cube.reshape(-1)
-        # ids as small integers computed in the scan (an ENUM's codes), never as Python strings
-        q.con.execute(f"CREATE OR REPLACE TYPE _actor AS ENUM ({_list(actors)})")
-        code = "enum_code(CAST(CAST({} AS VARCHAR) AS _actor))"
-        arm_sql = "0"
-        if arm_list != [""]:
-            q.con.execute(f"CREATE OR REPLACE TYPE _arm AS ENUM ({_list(arm_list)})")
-            arm_sql = "enum_code(CAST(CAST(arm AS VARCHAR) AS _arm))"
-        # the cell of a row within its group: step × runs + run, in the scan when both are
-        # whole ranges (the rule), else looked up here
+        width = len(keys) * len(steps_)
         ranges = _is_range(steps_) and _is_range(runs)
-        place = (
-            f"(step - {int(steps_[0])}) * {len(runs)} + (run - {int(runs[0])})" if ranges else "0"
-        )
-        sql = (
-            f"SELECT {code.format('actor')} AS a, {code.format('target')} AS t, {arm_sql} AS g, "
-            f"step, run, {place} AS place, coalesce(CAST(escalation AS DOUBLE), 'NaN') AS v "
-            "FROM dyads"
-        )
-        size = len(steps_) * len(runs)
-        for b in q.batches(sql):
-            ai, ti = b["a"].astype(np.int64), b["t"].astype(np.int64)
-            group = b["g"].astype(np.int64) * len(dyads) + lut[ai, ti]
-            if ranges:
-                within = b["place"].astype(np.int64)
+        columns = ["actor", "target", "step", "run", "escalation"]
+        columns += ["arm"] if arm_list != [""] else []
+        for b in q.batches("dyads", columns):
+            col = dict(zip(b.schema.names, b.columns, strict=True))
+            ai, ti = _codes(col["actor"], index), _codes(col["target"], index)
+            group = lut.ravel()[ai * len(actors) + ti]
+            if "arm" in col:
+                group += _codes(col["arm"], {a: i for i, a in enumerate(arm_list)}) * len(dyads)
+            step = col["step"].to_numpy().astype(np.int64)
+            run = col["run"].to_numpy().astype(np.int64)
+            if ranges:  # the rule: every step and run from the first to the last
+                cell = (run - runs[0]) * width + group * len(steps_) + (step - steps_[0])
             else:
-                within = np.searchsorted(steps_, b["step"]) * len(runs)
-                within += np.searchsorted(runs, b["run"])
-            cell = group * size + within
-            v = np.asarray(b["v"], dtype=float)
+                cell = np.searchsorted(runs, run) * width + group * len(steps_)
+                cell += np.searchsorted(steps_, step)
+            v = col["escalation"].to_numpy(zero_copy_only=False).astype(float)
             forward = ai < ti
             for way in (forward, ~forward):  # each direction fills a cell once: no repeats
                 flat[cell[way]] = np.fmax(flat[cell[way]], v[way])
@@ -171,13 +162,24 @@ def dyad_cube(src) -> tuple[np.ndarray, np.ndarray, dict[tuple[str, str], int], 
     return src.memo("dyad_cube", compute)
 
 
+def dyad_paths_of(cube: np.ndarray, i: int) -> np.ndarray:
+    """Group ``i`` of a dyad cube as a steps × runs array (a view)."""
+    return cube[:, i, :].T
+
+
+def _codes(column, index: dict[str, int]) -> np.ndarray:
+    """Our index of each value of an Arrow column, through its dictionary (a few ids)."""
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    lut = np.array([index.get(str(v), -1) for v in column.dictionary.to_pylist()], dtype=np.int32)
+    return lut[column.indices.to_numpy(zero_copy_only=False)]
+
+
 def _is_range(values: np.ndarray) -> bool:
     """Whether sorted integers are every integer from the first to the last."""
     return values.size > 0 and int(values[-1]) - int(values[0]) + 1 == values.size
-
-
-def _list(values: list[str]) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
 
 
 def rung_shares_of(src, where: str = "") -> tuple[np.ndarray, dict[tuple, Shares]]:

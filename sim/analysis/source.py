@@ -92,6 +92,17 @@ class Source:
             return self.table(name) is not None
         return self.query.has(name)
 
+    def frame(self, name: str, columns: list[str]) -> pd.DataFrame | None:
+        """Only ``columns`` (those present, with ``arm``) of a table, or ``None`` without it:
+        the red-line figures read 21 of the outcomes' 234 columns."""
+        if name in self._tables or not self.on_disk:
+            df = self.table(name)
+            return None if df is None else df[[c for c in df.columns if c in columns or c == "arm"]]
+        if not self.has(name):
+            return None
+        present = [c for c in self.columns(name) if c in columns or c == "arm"]
+        return self.memo(f"frame:{name}:{present}", lambda: self.query.rows(name, columns=present))
+
     def columns(self, name: str) -> list[str]:
         """The columns of the table ``name`` (empty when there is none)."""
         if name in self._tables or not self.on_disk:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.series import arms, dyad_cube, equals
+from sim.analysis.series import arms, dyad_cube, dyad_paths_of, equals
 from sim.analysis.source import as_source
 from sim.scenario import conditions
 
@@ -74,7 +74,7 @@ def _from_dyads(src, arm: str) -> tuple[int, int] | None:
     if not src.has("dyads"):
         return None
     _, runs, keys, cube = dyad_cube(src)
-    mine = [cube[i] for (a, _), i in sorted(keys.items()) if a == (arm or "")]
+    mine = [dyad_paths_of(cube, i) for (a, _), i in sorted(keys.items()) if a == (arm or "")]
     mine = [c for c in mine if not np.isnan(c).all()]
     if not mine:
         return None

@@ -55,6 +55,12 @@ def _by_arm(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(a, outcomes[equals(outcomes["arm"], a)]) for a in arms]
 
 
+def _red_line_columns(src) -> pd.DataFrame | None:
+    """The outcomes' red-line columns (and run, arm): all these figures read."""
+    wanted = [c for c in src.columns("outcomes") if c == "run" or c.startswith("red_line.")]
+    return src.frame("outcomes", wanted) if wanted else None
+
+
 def risks(results: Any) -> list[Risk]:
     """P(crossed by T) with 95 % Wilson intervals for every red line and arm.
 
@@ -63,7 +69,7 @@ def risks(results: Any) -> list[Risk]:
     summary agree to the last digit.
     """
     src = as_source(results)
-    outcomes = src.table("outcomes")
+    outcomes = _red_line_columns(src)
     if outcomes is None:
         raise LookupError("the results have no outcomes table")
     out = []
@@ -152,7 +158,7 @@ def crossing_curves(results: Any) -> dict[tuple[str, str], pd.DataFrame]:
         ``{(red_line, arm): DataFrame(step, crossed, runs, p, low, high)}`` for t = 0..horizon.
     """
     src = as_source(results)
-    outcomes = src.table("outcomes")
+    outcomes = _red_line_columns(src)
     if outcomes is None:
         raise LookupError("the results have no outcomes table")
     horizon = src.horizon
