@@ -177,7 +177,10 @@ class Query:
             table = pa.Table.from_pandas(self._frames[name][columns], preserve_index=False)
             yield from table.to_batches(max_chunksize=1 << 20)
         elif name in self._datasets:
-            yield from self._datasets[name].to_batches(columns=columns, batch_size=1 << 20)
+            # little read-ahead: a few batches in flight, not sixteen per file
+            yield from self._datasets[name].to_batches(
+                columns=columns, batch_size=1 << 20, batch_readahead=2, fragment_readahead=1
+            )
 
     def rows(
         self, name: str, where: str = "TRUE", columns: list[str] | None = None

@@ -60,8 +60,10 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
             "SELECT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t, "
             f"{'fsum(flow)' if has_flow else '0.0'} AS f FROM channels WHERE {mine} GROUP BY ALL"
         )
-        n = src.query.scalar(
-            f"SELECT count(DISTINCT run) * count(DISTINCT step) FROM channels WHERE {mine}"
+        first = f"(SELECT min(step) FROM channels WHERE {mine})"
+        n = src.query.scalar(  # runs × steps, the runs counted at one step (cheap)
+            f"SELECT count(DISTINCT run) * (SELECT count(DISTINCT step) FROM channels "
+            f"WHERE {mine}) FROM channels WHERE {mine} AND step = {first}"
         )
         flows = {(a, t): float(f) / max(int(n), 1) for a, t, f in pairs.itertuples(False)}
         keys = list(flows)  # who acts on whom: the channels, not every pair of actors

@@ -109,14 +109,17 @@ def _escalation(ax, src, steps, key: str, series) -> None:
 
 def _ladder(ax, src, ref: str) -> None:
     actor, name = ref.split(".", 1)
-    where = f"{equals('actor', actor)} AND {equals('channel', name)}"
     arm_list = arms(src, "channels")
-    if arm_list:  # one arm's ladder: the first
-        where += f" AND {equals('arm', arm_list[0])}"
-    steps, found = rung_shares_of(src, where)
+    steps, shares = rung_shares_of(src)  # every channel's, shared with the ladder figure
+    found = [
+        k for k in shares if (k[0], k[1]) == (actor, name) and (not arm_list or k[3] == arm_list[0])
+    ]  # fmt: skip
     if not found:
         raise LookupError(f"no channel {ref} in the channels table")
-    key = next(iter(found))
+    key = found[0]
+    where = " AND ".join(
+        equals(c, str(v)) for c, v in zip(["actor", "channel", "target", "arm"], key, strict=False)
+    )
     x = src.dates(steps)
     target = str(key[2])
     suffix = f" ({arm_list[0]})" if arm_list else ""
@@ -124,22 +127,23 @@ def _ladder(ax, src, ref: str) -> None:
     date_axis(ax, x)
     ladder = src.scenario.ladder_of(ref) if src.scenario is not None else None
     if ladder is not None and ladder.is_continuous:
-        draw_fan(ax, x, channel_fans(src, where)[key])
+        draw_fan(ax, x, channel_fans(src)[key])
         ax.set_ylabel("level")
         return
     names = (
         ladder.rung_ids if ladder is not None else rung_names(src, where, int(found[key].hi) + 1)
     )
-    draw_shares(ax, x, found[key], names)
+    draw_shares(ax, x, shares[key], names)
     rung_legend(ax)
 
 
 def _front(ax, src) -> None:
     row = src.query.frame("SELECT CAST(front AS VARCHAR) AS f FROM fronts LIMIT 1")
     name = str(row["f"].iloc[0])  # the table's first front
-    side = first_sides(src)[name]
-    first = f"{equals('front', name)} AND {equals('side', side)}"
-    steps, series = entity_fans(src, "fronts", ["front"], "territory", first)
+    sides = first_sides(src)
+    side = sides[name]
+    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
+    steps, series = entity_fans(src, "fronts", ["front"], "territory", first)  # the front's
     x = src.dates(steps)
     for i, (arm, fan) in enumerate(series[(name,)]):
         draw_fan(ax, x, fan, color=arm_color(i), label=arm, samples=0 if arm else 5)
