@@ -208,22 +208,64 @@ class Query:
         spread over the runs that have a value — what :meth:`Fan.of` gives for the steps ×
         runs array of the group.
         """
-        k = ", ".join(_ident(c) for c in keys)
-        kk = f"{k}, " if keys else ""
+        return self.fans_of(relation, keys, steps, ["v"], samples)["v"]
+
+    def fans_of(
+        self,
+        relation: str,
+        keys: list[str],
+        steps: np.ndarray,
+        values: list[str],
+        samples: int = 5,
+    ) -> dict[str, dict[tuple, Fan]]:
+        """:meth:`fans` of several value columns of ``relation`` at once: one scan for all."""
+        kk = "".join(f"{_ident(c)}, " for c in keys)
         qs = ", ".join(repr(q) for q in QUANTILES)
-        r = f"(SELECT {kk}step, run, {clean('v')} AS v FROM ({relation}))"
-        per_step = self.frame(
-            f"SELECT {kk}step, quantile_cont(v, [{qs}]) AS q, min(v) AS lo, max(v) AS hi, "
-            "bool_or(v <> 0) AS nz, count(v) AS n, min(run) FILTER (WHERE v IS NOT NULL) AS r0, "
-            f"max(run) FILTER (WHERE v IS NOT NULL) AS r1 FROM {r} GROUP BY ALL"
-        )
-        picks = self._sample_runs(r, keys, per_step, samples)
+        cleaned = ", ".join(f"{clean(_ident(v))} AS _v{j}" for j, v in enumerate(values))
+        base = f"(SELECT {kk}step, run, {cleaned} FROM ({relation}))"
+        stats = []
+        for j in range(len(values)):
+            v = f"_v{j}"
+            stats.append(
+                f"quantile_cont({v}, [{qs}]) AS q{j}, min({v}) AS lo{j}, max({v}) AS hi{j}, "
+                f"bool_or({v} <> 0) AS nz{j}, count({v}) AS n{j}, "
+                f"min(run) FILTER (WHERE {v} IS NOT NULL) AS r0{j}, "
+                f"max(run) FILTER (WHERE {v} IS NOT NULL) AS r1{j}"
+            )
+        per_step = self.frame(f"SELECT {kk}step, {', '.join(stats)} FROM {base} GROUP BY ALL")
+        names = ("q", "lo", "hi", "nz", "n", "r0", "r1")
+        tables = {
+            v: per_step[[*keys, "step", *(f"{c}{j}" for c in names)]].set_axis(
+                [*keys, "step", *names], axis=1
+            )
+            for j, v in enumerate(values)
+        }
+        picks = {
+            v: self._sample_runs(
+                f"(SELECT {kk}step, run, _v{j} AS v FROM {base})", keys, tables[v], samples
+            )
+            for j, v in enumerate(values)
+        }
+        wanted = sorted({int(x) for p in picks.values() for runs in p.values() for x in runs})
         sample_rows = pd.DataFrame()
-        wanted = sorted({int(x) for runs in picks.values() for x in runs})
         if wanted:
             sample_rows = self.frame(
-                f"SELECT {kk}step, run, v FROM {r} WHERE run IN ({', '.join(map(str, wanted))})"
+                f"SELECT * FROM {base} WHERE run IN ({', '.join(map(str, wanted))})"
             )
+        return {
+            v: self._fans(tables[v], picks[v], sample_rows, f"_v{j}", keys, steps)
+            for j, v in enumerate(values)
+        }
+
+    def _fans(
+        self,
+        per_step: pd.DataFrame,
+        picks: dict[tuple, list[int]],
+        sample_rows: pd.DataFrame,
+        column: str,
+        keys: list[str],
+        steps: np.ndarray,
+    ) -> dict[tuple, Fan]:
         out: dict[tuple, Fan] = {}
         pos = {int(s): i for i, s in enumerate(steps)}
         for key, g in _groups(per_step, keys):
@@ -237,11 +279,10 @@ class Query:
             if runs.size and not sample_rows.empty:
                 mine = _select(sample_rows, keys, key)
                 col = {int(x): j for j, x in enumerate(runs)}
-                keep = mine["run"].isin(runs).to_numpy()
-                mine = mine[keep]
+                mine = mine[mine["run"].isin(runs).to_numpy()]
                 si = np.array([pos[int(s)] for s in mine["step"]], dtype=int)
                 ri = np.array([col[int(x)] for x in mine["run"]], dtype=int)
-                vals[si, ri] = mine["v"].to_numpy(dtype=float, na_value=np.nan)
+                vals[si, ri] = mine[column].to_numpy(dtype=float, na_value=np.nan)
             lo, hi = g["lo"].min(), g["hi"].max()
             out[key] = Fan(
                 q,

@@ -13,6 +13,9 @@ import numpy as np
 from sim.analysis.fan import Fan, Shares
 from sim.analysis.query import _ident
 
+TOGETHER = {"stocks": ("outflow", "inflow", "level"), "fronts": ("territory", "balance")}
+"""Columns whose fans several figures draw: asked for in one scan of their table."""
+
 Series = list[tuple[str, Fan]]
 """``(arm, fan)`` pairs of one entity, in arm order (arm ``""`` without arms)."""
 
@@ -74,20 +77,26 @@ def entity_fans(
         samples: Sample runs per fan.
 
     Returns:
-        ``(steps, {entity: [(arm, fan), ...]})``, entities in sorted order.
+        ``(steps, {entity: [(arm, fan), ...]})``, entities in the scenario's order.
     """
+
+    together = [c for c in TOGETHER.get(table, ()) if c in src.columns(table)]
+    columns = together if column in together else [column]
 
     def compute():
         arm_list = arms(src, table)
         keys = [*by, "arm"] if arm_list else list(by)
-        cols = ", ".join(_ident(c) for c in keys)
+        cols = ", ".join(_ident(c) for c in [*keys, *columns])
         cond = f"WHERE {where}" if where else ""
-        rel = f"SELECT {cols}, step, run, {_ident(column)} AS v FROM {_ident(table)} {cond}"
-        found = src.query.fans(rel, keys, steps(src, table), samples)
+        rel = f"SELECT {cols}, step, run FROM {_ident(table)} {cond}"
+        found = src.query.fans_of(rel, keys, steps(src, table), columns, samples)
         order = key_order(src, table, keys)
-        return steps(src, table), _by_entity(found, arm_list, bool(arm_list), order)
+        return {
+            c: (steps(src, table), _by_entity(found[c], arm_list, bool(arm_list), order))
+            for c in columns
+        }
 
-    return src.memo(f"fans:{table}:{by}:{column}:{where}:{samples}", compute)
+    return src.memo(f"fans:{table}:{by}:{columns}:{where}:{samples}", compute)[column]
 
 
 def dyad_fans(src, samples: int = 5) -> tuple[np.ndarray, dict[str, Series]]:
