@@ -133,7 +133,8 @@ def main() -> int:
             print(f"  {cmd:<14} time ×{t1 / t0:.2f}, peak memory ×{m1 / m0:.2f}")
             if cmd in ("plot", "report"):
                 ok &= t1 <= 2 * t0 and m1 < 2e9
-        print("target (plot and report: within 2× the time, below 2 GB):", "met" if ok else "MISSED")
+        verdict = "met" if ok else "MISSED"
+        print(f"target (plot and report: within 2× the time, below 2 GB): {verdict}")
     return 0 if ok else 1
 
 
