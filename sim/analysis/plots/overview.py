@@ -131,7 +131,7 @@ def _ladder(ax, src, ref: str) -> None:
         ax.set_ylabel("level")
         return
     names = (
-        ladder.rung_ids if ladder is not None else rung_names(src, where, int(found[key].hi) + 1)
+        ladder.rung_ids if ladder is not None else rung_names(src, where, int(shares[key].hi) + 1)
     )
     draw_shares(ax, x, shares[key], names)
     rung_legend(ax)
