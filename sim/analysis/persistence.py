@@ -43,7 +43,7 @@ def reversal_bands(o: ArmOutcomes, scenario: Any = None) -> list[tuple[str, floa
     for k, c in enumerate(quoted):
         exprs |= {
             f"q{k}": f"quantile_cont(CAST({c} AS DOUBLE), {QS})",
-            f"m{k}": f"avg({c} ORDER BY run)",
+            f"m{k}": f"avg({c})",
         }
     found = o.stats(exprs)
     out = [(ALL, *_band(found["all"]))]

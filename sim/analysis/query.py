@@ -59,6 +59,8 @@ class Query:
         self.con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
         self.con.execute(f"SET temp_directory = {_literal(tempfile.gettempdir())}")
         self.con.execute("SET enable_progress_bar = false")
+        # a folder of a million runs holds a thousand files: read their footers once
+        self.con.execute("SET parquet_metadata_cache = true")
         self.tables: list[str] = []
         self._frames: dict[str, pd.DataFrame] = {}
         self._files: dict[str, Any] = {}
