@@ -11,36 +11,98 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sim.analysis.estimands import Z95, _decimals, _num, paired_difference, wilson
-from sim.analysis.scripted import forced, measure_red_line
+from sim.analysis.estimands import _decimals, _num
+from sim.analysis.intervals import Z95, PairedDifference, wilson
+from sim.analysis.outcome_stats import ArmOutcomes, flag
+from sim.analysis.query import Query, _ident, _literal, clean
+from sim.analysis.scripted import forced_label, measure_red_line
 
 
-def _rows(outcomes: pd.DataFrame, arm: str) -> pd.DataFrame:
-    return outcomes[outcomes["arm"] == arm].sort_values("run", kind="stable")
-
-
-def _values(outcomes: pd.DataFrame, arm: str, column: str) -> np.ndarray:
-    return _rows(outcomes, arm)[column].to_numpy(dtype=float)
-
-
-def _forced_in(outcomes: pd.DataFrame, arm: str, col: str, date_of: Any) -> tuple[Any, str, str]:
-    """For a red line's crossing: (forced runs or None, scripted label, note) in one arm."""
+def _forced_sql(columns: list[str], col: str) -> tuple[str, str, str, str] | None:
+    """For a red line's crossing measure: SQL of (forced by an event, by the arm, the step an
+    event forced it at), the rules of :func:`sim.analysis.scripted.forced`; else ``None``."""
     line = measure_red_line(col)
     if line is None:
-        return None, "", ""
-    f = forced(_rows(outcomes, arm), line[0], date_of, by=line[1])
-    if f is None:
-        return None, "", ""
-    if f.every:
-        return f, f.label, ""
-    return f, "", f"among unforced runs; {f.count:,} {f.label}"
+        return None
+    rid, by = line
+    event = flag(f"red_line.{rid}.scripted", columns)
+    by_arm = flag(f"red_line.{rid}.set_by_arm", columns)
+    at, step = f"red_line.{rid}.scripted_step", f"red_line.{rid}.step"
+    at_sql = clean(_ident(at)) if at in columns else "CAST(NULL AS DOUBLE)"
+    if math.isfinite(by):
+        step_sql = clean(_ident(step)) if step in columns else "CAST(NULL AS DOUBLE)"
+        event = f"({event} AND coalesce({at_sql} <= {by!r}, FALSE))"
+        by_arm = f"({by_arm} AND coalesce({step_sql} <= {by!r}, FALSE))"
+    return event, by_arm, at_sql, f"({event} OR {by_arm})"
+
+
+def _arm_row(o: ArmOutcomes, col: str, boolean: bool, date_of: Any) -> tuple:
+    """One arm's estimate of a measure: ``(estimate, se, low, high, n, scripted, note)``."""
+    v = clean(_ident(col))
+    sql = _forced_sql(o.columns, col)
+    free = f"NOT {sql[3]}" if sql is not None else "TRUE"
+    # Sums in run order: the same numbers whatever the threads and wherever the table lies.
+    exprs = {
+        "all_n": f"count({v})",
+        "all_mean": f"avg({v} ORDER BY run)",
+        "n": f"count({v}) FILTER (WHERE {free})",
+        "sum": f"sum({v} ORDER BY run) FILTER (WHERE {free})",
+        "mean": f"avg({v} ORDER BY run) FILTER (WHERE {free})",
+        "sd": f"stddev_samp({v} ORDER BY run) FILTER (WHERE {free})",
+    }
+    if sql is not None:
+        event, by_arm, at, forced_any = sql
+        exprs |= {
+            "forced": f"count_if({forced_any})",
+            "event": f"count_if({event})",
+            "by_arm": f"count_if({by_arm})",
+            "first": f"min({at}) FILTER (WHERE {event})",
+            "runs": "count(*)",
+        }
+    got = o.stats(exprs)
+    scripted = note = ""
+    if sql is not None and got["forced"]:
+        words = forced_label(got["event"] > 0, got["first"], got["by_arm"] > 0, date_of)
+        if got["forced"] == got["runs"]:
+            scripted = words
+        else:
+            note = f"among unforced runs; {int(got['forced']):,} {words}"
+    if scripted:  # the share crossed, over every run: no risk to estimate
+        n = int(got["all_n"])
+        return (got["all_mean"] if n else math.nan, *(math.nan,) * 3, n, scripted, note)
+    n = int(got["n"])
+    if boolean:
+        p, lo, hi = wilson(got["sum"] if n else 0, n)
+        se = math.sqrt(p * (1 - p) / n) if n else math.nan
+        return (p, se, lo, hi, n, scripted, note)
+    mean = got["mean"] if n else math.nan
+    se = got["sd"] / math.sqrt(n) if n > 1 else math.nan
+    return (mean, se, mean - Z95 * se, mean + Z95 * se, n, scripted, note)
+
+
+def _paired(query: Query, col: str, arm: str, baseline: str) -> PairedDifference:
+    """Mean of ``col[arm] − col[baseline]`` over the runs both arms share, NaNs left out."""
+    v = clean(_ident(col))
+    d = "(a.v - b.v)"
+    got = query.frame(
+        f"SELECT count({d}) AS n, avg({d} ORDER BY run) AS mean, "
+        f"stddev_samp({d} ORDER BY run) AS sd FROM "
+        f"(SELECT run, {v} AS v FROM outcomes WHERE CAST(arm AS VARCHAR) = {_literal(arm)}) a "
+        f"JOIN (SELECT run, {v} AS v FROM outcomes WHERE CAST(arm AS VARCHAR) = "
+        f"{_literal(baseline)}) b USING (run)"
+    ).iloc[0]
+    n = int(got["n"])
+    if n == 0:
+        return PairedDifference(math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float(got["mean"])
+    se = float(got["sd"]) / math.sqrt(n) if n > 1 else math.nan
+    return PairedDifference(mean, se, mean - Z95 * se, mean + Z95 * se, n)
 
 
 def contrast(
-    outcomes: pd.DataFrame,
+    outcomes: pd.DataFrame | Query,
     arms: Sequence[str],
     baseline: str,
     measures: Sequence[tuple[str, str]],
@@ -51,8 +113,12 @@ def contrast(
     A boolean measure is a proportion (Wilson interval); any other is a mean (normal
     interval). Runs are paired by their id, which the arms share.
 
+    Every number is an aggregate asked where the table lies (one scan per arm and measure,
+    one join per paired difference): the table is never read whole.
+
     Args:
-        outcomes: The outcomes table with an ``arm`` column.
+        outcomes: The outcomes table with an ``arm`` column, or a
+            :class:`~sim.analysis.query.Query` over a result that has one.
         arms: The arms, in order.
         baseline: The arm the others are compared with.
         measures: ``(outcomes column, label)`` pairs.
@@ -67,48 +133,23 @@ def contrast(
     ``kind`` (``arm`` or ``paired difference``), ``estimate``, ``se``, ``low``, ``high``, ``n``,
     ``scripted``, ``note``.
     """
+    query = outcomes if isinstance(outcomes, Query) else Query({"outcomes": outcomes})
+    types = dict(query.frame("DESCRIBE outcomes")[["column_name", "column_type"]].to_numpy())
     rows = []
     for col, label in measures:
-        boolean = pd.api.types.is_bool_dtype(outcomes[col])
-        values = {arm: _values(outcomes, arm, col) for arm in arms}
+        boolean = types.get(col) == "BOOLEAN"
         for arm in arms:
-            v = values[arm]
-            f, scripted, note = _forced_in(outcomes, arm, col, date_of)
-            if f is not None and not scripted:
-                v = v[~f.mask]
-            ok = v[~np.isnan(v)]
-            n = ok.size
-            if scripted:
-                p = float(ok.mean()) if n else math.nan
-                rows.append((col, label, arm, "arm", p, math.nan, math.nan, math.nan, n))
-            elif boolean:
-                p, lo, hi = wilson(ok.sum(), n)
-                se = math.sqrt(p * (1 - p) / n) if n else math.nan
-                rows.append((col, label, arm, "arm", p, se, lo, hi, n))
-            else:
-                mean = float(ok.mean()) if n else math.nan
-                se = float(ok.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-                rows.append((col, label, arm, "arm", mean, se, mean - Z95 * se, mean + Z95 * se, n))
-            rows[-1] += (scripted, note)
+            rows.append(
+                (col, label, arm, "arm", *_arm_row(ArmOutcomes(query, arm), col, boolean, date_of))
+            )
         for arm in arms:
             if arm == baseline:
                 continue
-            d = paired_difference(values[arm], values[baseline])
+            d = _paired(query, col, arm, baseline)
             rows.append(
-                (
-                    col,
-                    label,
-                    f"{arm} − {baseline}",
-                    "paired difference",
-                    d.mean,
-                    d.se,
-                    d.low,
-                    d.high,
-                    d.n,
-                    "",
-                    "",
-                )
-            )
+                (col, label, f"{arm} − {baseline}", "paired difference", d.mean, d.se, d.low,
+                 d.high, d.n, "", "")
+            )  # fmt: skip
     columns = ["measure", "label", "row", "kind", "estimate", "se", "low", "high", "n"]
     return pd.DataFrame(rows, columns=[*columns, "scripted", "note"])
 

@@ -3,117 +3,31 @@
 An analyst acts on a few numbers: how likely each red line is to be crossed by the horizon, how
 far the main dyads escalate, where the front stands at the end, and — for a counterfactual — how
 much a decision changes each of these. This module computes them from the ``outcomes`` table
-(one row per run; see ``docs/contracts.md``) and says how sure each number is:
-
-- a probability carries a 95 % **Wilson** interval (Wilson 1927): unlike the normal
-  approximation it stays inside [0, 1] and keeps its coverage when p is near 0 or 1, which is
-  where red lines live;
-- a distribution across runs is given as its median and 90 % band (5th–95th percentile);
-- a counterfactual contrast is the **mean of paired differences** (the arms share their random
-  numbers run by run), with its standard error and 95 % interval.
+(one row per run; see ``docs/contracts.md``), as aggregates asked where the table lies
+(:mod:`sim.analysis.outcome_stats`: a million runs are never read whole), and says how sure each
+number is (:mod:`sim.analysis.intervals`, re-exported here): a probability with its 95 % Wilson
+interval, a distribution as its median and 90 % band, a contrast as the mean of paired
+differences.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.intervals import Z95, PairedDifference, band, paired_difference, wilson
+from sim.analysis.outcome_stats import ArmOutcomes, flag
 from sim.analysis.persistence import reversal_bands
-from sim.analysis.scripted import forced, month_namer
-
-Z95 = 1.959963984540054
-"""The two-sided 95 % standard-normal quantile."""
+from sim.analysis.query import Query, _ident, clean
+from sim.analysis.scripted import forced_label, month_namer
 
 MAX_DYADS = 6
 """How many dyads the summary shows: the red lines' dyads first, then the most escalated."""
-
-
-# --- intervals --------------------------------------------------------------------------------
-
-
-def wilson(k: Any, n: Any, z: float = Z95) -> tuple[Any, Any, Any]:
-    """The proportion ``k / n`` with its Wilson score interval.
-
-    Args:
-        k: Successes (a number or an array).
-        n: Trials (same shape as ``k``, or a scalar); ``n = 0`` gives NaN.
-        z: The normal quantile of the interval (1.96 for 95 %).
-
-    Returns:
-        ``(p, low, high)``, floats or arrays like ``k``.
-    """
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        z2 = z * z
-        denom = 1.0 + z2 / n
-        center = (p + z2 / (2.0 * n)) / denom
-        half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
-        low = np.clip(center - half, 0.0, 1.0)
-        high = np.clip(center + half, 0.0, 1.0)
-    # Exact ends: with no success the lower bound is 0, with all successes the upper bound is 1
-    # (the formula gives them up to rounding).
-    low = np.where(k == 0, 0.0, low)
-    high = np.where(k == n, 1.0, high)
-    if p.ndim == 0:
-        return float(p), float(low), float(high)
-    return p, low, high
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    """Mean of paired differences ``a − b`` with its standard error and 95 % interval.
-
-    With common random numbers the runs of two arms are pairs, so the variance of the
-    difference excludes the noise both arms share: the interval is far narrower than the one of
-    two independent means.
-    """
-
-    mean: float
-    se: float
-    low: float
-    high: float
-    n: int
-
-
-def paired_difference(
-    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, z: float = Z95
-) -> PairedDifference:
-    """The mean of ``a[r] − b[r]`` over runs ``r``, its standard error and 95 % interval.
-
-    Pairs where either value is NaN (a measure undefined in that run) are left out. The
-    interval is the normal one, ``mean ± z·se``; an ensemble has hundreds of runs or more.
-    Identical arms give exactly 0 with a zero-width interval.
-    """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    if a.shape != b.shape:
-        raise ValueError(f"paired samples differ in length: {a.shape} vs {b.shape}")
-    d = a - b
-    d = d[~np.isnan(d)]
-    n = int(d.size)
-    if n == 0:
-        return PairedDifference(math.nan, math.nan, math.nan, math.nan, 0)
-    mean = float(d.mean())
-    se = float(d.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    return PairedDifference(mean, se, mean - z * se, mean + z * se, n)
-
-
-def band(values: Sequence[float] | np.ndarray, level: float = 0.90) -> tuple[float, float, float]:
-    """Median and the central ``level`` band (default 5th–95th percentile), NaNs left out."""
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size == 0:
-        return math.nan, math.nan, math.nan
-    tail = (1.0 - level) / 2.0
-    lo, med, hi = np.quantile(v, [tail, 0.5, 1.0 - tail])
-    return float(med), float(lo), float(hi)
 
 
 # --- the summary ------------------------------------------------------------------------------
@@ -248,37 +162,35 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
         ValueError: when there is no ``outcomes`` table to summarise.
     """
     if isinstance(results, Mapping):
-        outcomes = results.get("outcomes")
         scenario = scenario if scenario is not None else results.get("scenario")
     else:
-        outcomes = results.outcomes
         scenario = scenario if scenario is not None else getattr(results, "scenario", None)
-    if outcomes is None:
+    query = Query(results)
+    if not query.has("outcomes"):
         raise ValueError("no outcomes table to summarise")
     title = str(getattr(scenario, "title", None) or getattr(scenario, "id", None) or "Ensemble")
     horizon = _horizon_label(scenario)
 
-    if "arm" in outcomes.columns:
-        arms: list[str | None] = _arms(outcomes["arm"])
-        groups = [(arm, outcomes[outcomes["arm"] == arm]) for arm in arms]
-    else:
-        groups = [(None, outcomes)]
-    runs = len(groups[0][1]) if groups else 0
+    manifest = results.get("manifest") if isinstance(results, Mapping) else None
+    manifest = manifest or getattr(results, "manifest", None) or {}
+    arms = query.arms("outcomes", list(manifest.get("arms") or []))
+    groups = [ArmOutcomes(query, arm) for arm in arms] or [ArmOutcomes(query)]
+    runs = groups[0].n
 
     estimates: list[Estimate] = []
-    for arm, df in groups:
-        estimates += _red_lines(df, arm, scenario, _month_namer(results, scenario))
-    dyads = _main_dyads(outcomes, scenario)
-    for arm, df in groups:
-        estimates += _escalation(df, arm, dyads)
-    for arm, df in groups:
-        estimates += _fronts(df, arm, scenario)
-    for arm, df in groups:
-        estimates += _games(df, arm, scenario) + _levels(df, arm, scenario)
-    for arm, df in groups:
+    for o in groups:
+        estimates += _red_lines(o, scenario, _month_namer(results, scenario))
+    dyads = _main_dyads(ArmOutcomes(query), scenario)
+    for o in groups:
+        estimates += _escalation(o, dyads)
+    for o in groups:
+        estimates += _fronts(o, scenario)
+    for o in groups:
+        estimates += _games(o, scenario) + _levels(o, scenario)
+    for o in groups:
         estimates += [
-            Estimate("reversals", name, "reversals per run", med, lo, hi, len(df), arm)
-            for name, med, lo, hi in reversal_bands(df, scenario)
+            Estimate("reversals", name, "reversals per run", med, lo, hi, o.n, o.arm)
+            for name, med, lo, hi in reversal_bands(o, scenario)
         ]
     from .legends import legends
 
@@ -288,11 +200,16 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
     return Summary(title, runs, horizon, estimates, legends(scenario), overrides)
 
 
-def _arms(col: pd.Series) -> list[str | None]:
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        present = set(col.unique())
-        return [a for a in col.cat.categories if a in present]
-    return list(pd.unique(col))
+__all__ = [
+    "Z95",
+    "Estimate",
+    "PairedDifference",
+    "Summary",
+    "band",
+    "paired_difference",
+    "summarize",
+    "wilson",
+]
 
 
 def _month_namer(results: Any, scenario: Any) -> Any:
@@ -318,46 +235,72 @@ def _horizon_label(scenario: Any) -> str:
         return f"step {time.horizon}"
 
 
-def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any, date_of: Any) -> list[Estimate]:
+def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
     """P(crossed) per red line; crossings an event or the arm set are left out and said."""
     from .legends import with_date
 
+    rids = [
+        c[len("red_line.") : -len(".crossed")]
+        for c in o.columns
+        if c.startswith("red_line.") and c.endswith(".crossed")
+    ]
+    exprs: dict[str, str] = {}
+    for rid in rids:
+        crossed = flag(f"red_line.{rid}.crossed", o.columns)
+        event = flag(f"red_line.{rid}.scripted", o.columns)
+        by_arm = flag(f"red_line.{rid}.set_by_arm", o.columns)
+        free = f"NOT ({event} OR {by_arm})"
+        at = f"red_line.{rid}.scripted_step"
+        step = f"red_line.{rid}.step"
+        exprs |= {
+            f"{rid}:event": f"count_if({event})",
+            f"{rid}:arm": f"count_if({by_arm})",
+            f"{rid}:forced": f"count_if({event} OR {by_arm})",
+            f"{rid}:first": (
+                f"min({clean(_ident(at))}) FILTER (WHERE {event})" if at in o else "NULL"
+            ),
+            f"{rid}:n": f"count_if({free})",
+            f"{rid}:k": f"count_if({crossed} AND {free})",
+            f"{rid}:crossed": f"count_if({crossed})",
+            f"{rid}:step": (
+                f"quantile_cont({clean(_ident(step))}, 0.5) FILTER (WHERE {crossed} AND {free})"
+                if step in o
+                else "NULL"
+            ),
+        }
+    found = o.stats(exprs | {"runs": "count(*)"})
     out = []
-    for col in df.columns:
-        if not (col.startswith("red_line.") and col.endswith(".crossed")):
-            continue
-        rid = col[len("red_line.") : -len(".crossed")]
-        crossed = df[col].to_numpy(dtype=bool)
-        f = forced(df, rid, date_of)
-        label = f.label if f is not None and f.every else ""
-        free = ~f.mask if f is not None else np.ones(crossed.size, dtype=bool)
-        n, k = int(free.sum()), int(crossed[free].sum())
+    for rid in rids:
+        get = lambda what, rid=rid: found[f"{rid}:{what}"]  # noqa: E731
+        count = int(get("forced"))
+        forced_words = ""
+        if count:
+            forced_words = forced_label(get("event") > 0, get("first"), get("arm") > 0, date_of)
+        label = forced_words if count and count == found["runs"] else ""
+        n, k = int(get("n")), int(get("k"))
         p, lo, hi = wilson(k, n)
         if label:  # no risk to estimate: the share crossed, without an interval
-            n, k = crossed.size, int(crossed.sum())
+            n, k = int(found["runs"]), int(get("crossed"))
             p, lo, hi = k / n, math.nan, math.nan
         note = ""
-        step_col = f"red_line.{rid}.step"
-        if k and step_col in df:
-            steps = df[step_col].to_numpy(dtype=float)[crossed & free]
-            if np.isfinite(steps).any():
-                note = f"median step of crossing {with_date(np.nanmedian(steps), scenario)}"
-        if f is not None and not label:
-            note = f"among {n:,} unforced runs; {f.count:,} {f.label}; {note}".rstrip("; ")
+        if k and not math.isnan(get("step")):
+            note = f"median step of crossing {with_date(get('step'), scenario)}"
+        if count and not label:
+            note = f"among {n:,} unforced runs; {count:,} {forced_words}; {note}".rstrip("; ")
         owner = ""
         if scenario is not None and rid in getattr(scenario, "red_lines", {}):
             owner = f" ({scenario.red_lines[rid].owner})"
         out.append(
             Estimate(
-                "red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, arm, note, label
+                "red_line", rid + owner, "P(crossed by horizon)", p, lo, hi, n, o.arm, note, label
             )
         )
     return out
 
 
-def _main_dyads(df: pd.DataFrame, scenario: Any) -> list[str]:
+def _main_dyads(o: ArmOutcomes, scenario: Any) -> list[str]:
     """The dyads to show: those of red lines first, then by median peak escalation."""
-    cols = [c for c in df.columns if c.startswith("escalation.") and c.endswith(".max")]
+    cols = [c for c in o.columns if c.startswith("escalation.") and c.endswith(".max")]
     dyads = [c[len("escalation.") : -len(".max")] for c in cols]
     first: list[str] = []
     if scenario is not None:
@@ -366,79 +309,93 @@ def _main_dyads(df: pd.DataFrame, scenario: Any) -> list[str]:
             key = "-".join(sorted((rl.owner, other)))
             if key in dyads and key not in first:
                 first.append(key)
-    medians = {d: np.nanmedian(df[f"escalation.{d}.max"].to_numpy(dtype=float)) for d in dyads}
+    found = o.medians(cols)
+    medians = {d: found[f"escalation.{d}.max"] for d in dyads}
     rest = sorted((d for d in dyads if d not in first), key=lambda d: (-medians[d], d))
     return (first + rest)[:MAX_DYADS]
 
 
-def _escalation(df: pd.DataFrame, arm: str | None, dyads: list[str]) -> list[Estimate]:
-    out = []
-    for d in dyads:
-        med, lo, hi = band(df[f"escalation.{d}.max"])
-        out.append(Estimate("escalation", d, "peak escalation", med, lo, hi, len(df), arm))
-    return out
+def _escalation(o: ArmOutcomes, dyads: list[str]) -> list[Estimate]:
+    found = o.bands([f"escalation.{d}.max" for d in dyads])
+    return [
+        Estimate("escalation", d, "peak escalation", *found[f"escalation.{d}.max"], o.n, o.arm)
+        for d in dyads
+    ]
 
 
-def _fronts(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
-    out = []
-    for col in df.columns:
-        if not (col.startswith("front.") and col.endswith(".territory")):
-            continue
-        fid = col[len("front.") : -len(".territory")]
-        med, lo, hi = band(df[col])
+def _fronts(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
+    fids = [
+        c[len("front.") : -len(".territory")]
+        for c in o.columns
+        if c.startswith("front.") and c.endswith(".territory")
+    ]
+    sides = {}
+    for fid in fids:
         front = getattr(scenario, "fronts", {}).get(fid) if scenario is not None else None
-        sides = list(front.sides) if front is not None else []
-        if len(sides) == 2:
-            note = f"km² gained by {sides[0]} (negative: by {sides[1]})"
+        sides[fid] = list(front.sides) if front is not None else []
+    forces = [
+        f"front.{f}.forces.{s}" for f in fids for s in sides[f] if f"front.{f}.forces.{s}" in o
+    ]
+    bands = o.bands([f"front.{f}.territory" for f in fids] + forces)
+    balance = o.medians([f"front.{f}.balance" for f in fids if f"front.{f}.balance" in o])
+    out = []
+    for fid in fids:
+        if len(sides[fid]) == 2:
+            note = f"km² gained by {sides[fid][0]} (negative: by {sides[fid][1]})"
         else:
             note = "km² gained by the first side (negative: by the second)"
-        bal = f"front.{fid}.balance"
-        if bal in df:
-            note += f"; median balance {np.nanmedian(df[bal].to_numpy(dtype=float)):+.2f}"
-        out.append(Estimate("front", fid, "territory at horizon", med, lo, hi, len(df), arm, note))
-        for side in sides:
+        if f"front.{fid}.balance" in balance:
+            note += f"; median balance {balance[f'front.{fid}.balance']:+.2f}"
+        med, lo, hi = bands[f"front.{fid}.territory"]
+        out.append(Estimate("front", fid, "territory at horizon", med, lo, hi, o.n, o.arm, note))
+        for side in sides[fid]:
             col = f"front.{fid}.forces.{side}"
-            if col in df:
-                med, lo, hi = band(df[col])
-                name = f"{fid} {side}"
+            if col in bands:
+                med, lo, hi = bands[col]
                 out.append(
                     Estimate(
-                        "front", name, "forces at horizon", med, lo, hi, len(df), arm, "forces"
+                        "front",
+                        f"{fid} {side}",
+                        "forces at horizon",
+                        med,
+                        lo,
+                        hi,
+                        o.n,
+                        o.arm,
+                        "forces",
                     )
                 )
     return out
 
 
-def _games(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+def _games(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
     """Cumulative payoffs of the players of repeated games (``games:``)."""
     if scenario is None or not getattr(scenario, "games", None):
         return []
     players = dict.fromkeys(
         ref.split(".", 1)[0] for game in scenario.games.values() for ref in game.channels
     )
-    out = []
-    for aid in players:
-        col = f"actor.{aid}.payoff"
-        if col in df:
-            med, lo, hi = band(df[col])
-            out.append(Estimate("payoff", aid, "payoff at horizon", med, lo, hi, len(df), arm))
-    return out
+    cols = {aid: f"actor.{aid}.payoff" for aid in players if f"actor.{aid}.payoff" in o}
+    found = o.bands(list(cols.values()))
+    return [
+        Estimate("payoff", aid, "payoff at horizon", *found[col], o.n, o.arm)
+        for aid, col in cols.items()
+    ]
 
 
-def _levels(df: pd.DataFrame, arm: str | None, scenario: Any) -> list[Estimate]:
+def _levels(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
     """Levels of continuous channels (Richardson's arms levels) at the horizon."""
     if scenario is None:
         return []
-    out = []
+    cols = {}
     for aid, actor in scenario.actors.items():
         for name, ch in actor.channels.items():
             ladder = scenario.ladders.get(ch.ladder)
             col = f"channel.{aid}.{name}.level"
-            if ladder is not None and ladder.is_continuous and col in df:
-                med, lo, hi = band(df[col])
-                out.append(
-                    Estimate(
-                        "level", f"{aid}.{name}", "level at horizon", med, lo, hi, len(df), arm
-                    )
-                )
-    return out
+            if ladder is not None and ladder.is_continuous and col in o:
+                cols[f"{aid}.{name}"] = col
+    found = o.bands(list(cols.values()))
+    return [
+        Estimate("level", ref, "level at horizon", *found[col], o.n, o.arm)
+        for ref, col in cols.items()
+    ]

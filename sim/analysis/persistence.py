@@ -11,37 +11,48 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from sim.analysis.outcome_stats import ArmOutcomes
+from sim.analysis.query import _ident
 
 TOP = 3
 """How many of the most reversing channels the summary names."""
 
 ALL = "utility channels (mean)"
+
+QS = "[0.05, 0.5, 0.95]"
 """The name of the headline line."""
 
 
-def reversal_bands(df: pd.DataFrame, scenario: Any = None) -> list[tuple[str, float, float, float]]:
+def reversal_bands(o: ArmOutcomes, scenario: Any = None) -> list[tuple[str, float, float, float]]:
     """``(name, median, 5th, 95th percentile)``: the headline, then the top channels.
 
-    Empty when the outcomes table has no reversal columns (older results, no discrete channel).
+    ``o``: one arm's outcomes (:class:`~sim.analysis.outcome_stats.ArmOutcomes`). Empty when
+    the outcomes table has no reversal columns (older results, no discrete channel).
     """
     cols = {
         c[len("channel.") : -len(".reversals")]: c
-        for c in df.columns
+        for c in o.columns
         if c.startswith("channel.") and c.endswith(".reversals")
     }
     refs = [r for r in cols if _chooses(scenario, r)] or list(cols)
-    if not refs or df.empty:
+    if not refs or o.n == 0:
         return []
-    counts = df[[cols[r] for r in refs]].to_numpy(dtype=float)  # (runs, channels)
-    out = [(ALL, *_band(counts.mean(axis=1)))]
-    med = np.median(counts, axis=0)
-    mean = counts.mean(axis=0)
+    quoted = [_ident(cols[r]) for r in refs]
+    per_run = f"(({' + '.join(f'CAST({c} AS DOUBLE)' for c in quoted)}) / {len(refs)})"
+    exprs = {"all": f"quantile_cont({per_run}, {QS})"}
+    for k, c in enumerate(quoted):
+        exprs |= {
+            f"q{k}": f"quantile_cont(CAST({c} AS DOUBLE), {QS})",
+            f"m{k}": f"avg({c})",
+        }
+    found = o.stats(exprs)
+    out = [(ALL, *_band(found["all"]))]
+    med = [found[f"q{k}"][1] for k in range(len(refs))]
+    mean = [found[f"m{k}"] for k in range(len(refs))]
     order = sorted(range(len(refs)), key=lambda k: (-med[k], -mean[k], refs[k]))
     for k in order[:TOP]:
         if mean[k] > 0:
-            out.append((refs[k], *_band(counts[:, k])))
+            out.append((refs[k], *_band(found[f"q{k}"])))
     return out
 
 
@@ -55,6 +66,6 @@ def _chooses(scenario: Any, ref: str) -> bool:
     return policy in (None, "utility")
 
 
-def _band(v: np.ndarray) -> tuple[float, float, float]:
-    lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
+def _band(q: list[float]) -> tuple[float, float, float]:
+    lo, med, hi = q
     return float(med), float(lo), float(hi)

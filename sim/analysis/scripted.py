@@ -10,6 +10,7 @@ print.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,15 +62,27 @@ def forced(
     mask = by_event | by_arm
     if not mask.any():
         return None
-    words = []
+    first = math.nan
     if by_event.any():
-        steps = df[f"red_line.{rid}.scripted_step"].to_numpy(dtype=float)[by_event]
-        step = int(np.nanmin(steps))
+        first = np.nanmin(df[f"red_line.{rid}.scripted_step"].to_numpy(dtype=float)[by_event])
+    return Forced(mask, forced_label(bool(by_event.any()), first, bool(by_arm.any()), date_of))
+
+
+def forced_label(
+    by_event: bool, first_step: float, by_arm: bool, date_of: Callable[[int], str] | None
+) -> str:
+    """The words for forced crossings: "scripted (event at 2024-11)", "set by the arm", both.
+
+    ``first_step``: the earliest step an event set the crossing at.
+    """
+    words = []
+    if by_event:
+        step = int(first_step)
         when = date_of(step) if date_of is not None else f"step {step}"
         words.append(f"scripted (event at {when})")
-    if by_arm.any():
+    if by_arm:
         words.append("set by the arm")
-    return Forced(mask, " / ".join(words))
+    return " / ".join(words)
 
 
 def measure_red_line(col: str) -> tuple[str, float] | None:

@@ -74,9 +74,41 @@ class Source:
             self._memo[key] = compute()
         return self._memo[key]
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether the tables are in a results folder (read through the query layer only)."""
+        return not isinstance(self.obj, Mapping) and getattr(self.obj, "path", None) is not None
+
+    @property
+    def query(self) -> Any:
+        """The :class:`~sim.analysis.query.Query` over the tables (one per source)."""
+        from sim.analysis.query import Query
+
+        return self.memo("query", lambda: Query(self.obj))
+
     def has(self, name: str) -> bool:
-        """Whether the table ``name`` exists and has rows."""
-        return self.table(name) is not None
+        """Whether the table ``name`` exists and has rows (a folder's is not read for it)."""
+        if name in self._tables or not self.on_disk:
+            return self.table(name) is not None
+        return self.query.has(name)
+
+    def frame(self, name: str, columns: list[str]) -> pd.DataFrame | None:
+        """Only ``columns`` (those present, with ``arm``) of a table, or ``None`` without it:
+        the red-line figures read 21 of the outcomes' 234 columns."""
+        if name in self._tables or not self.on_disk:
+            df = self.table(name)
+            return None if df is None else df[[c for c in df.columns if c in columns or c == "arm"]]
+        if not self.has(name):
+            return None
+        present = [c for c in self.columns(name) if c in columns or c == "arm"]
+        return self.memo(f"frame:{name}:{present}", lambda: self.query.rows(name, columns=present))
+
+    def columns(self, name: str) -> list[str]:
+        """The columns of the table ``name`` (empty when there is none)."""
+        if name in self._tables or not self.on_disk:
+            df = self.table(name)
+            return [] if df is None else [str(c) for c in df.columns]
+        return self.query.columns(name) if self.query.has(name) else []
 
     def extra(self, name: str) -> Any:
         """A non-table part of the result (``counterfactual``, ``sensitivity``), or ``None``.
@@ -115,9 +147,8 @@ class Source:
         if self.scenario is not None:
             return int(self.scenario.time.horizon)
         for name in TIME_TABLES:
-            df = self.table(name)
-            if df is not None:
-                return int(df["step"].max())
+            if self.has(name):
+                return int(self.query.scalar(f"SELECT max(step) FROM {name}"))
         return None
 
     def dates(self, steps: np.ndarray) -> np.ndarray:
@@ -128,13 +159,12 @@ class Source:
         """
         steps = np.asarray(steps)
         loaded = [n for n in TIME_TABLES if self._tables.get(n) is not None]
-        if self.scenario is None:  # no calendar at hand: read a time table for its dates
+        if self.scenario is None:  # no calendar at hand: ask a time table for its dates
             loaded += [n for n in TIME_TABLES if n not in loaded and self.has(n)]
         for name in loaded:
-            df = self._tables[name]
-            if "date" not in df:
+            if "date" not in self.columns(name):
                 continue
-            known = self.memo(f"dates:{name}", lambda df=df: step_dates(df))
+            known = self.memo(f"dates:{name}", lambda name=name: self.query.step_dates(name))
             if np.isin(steps, known.index.to_numpy()).all():
                 return known.loc[steps].to_numpy()
         if self.scenario is not None:
@@ -151,18 +181,6 @@ class Source:
         if self.scenario is not None:
             return str(self.scenario.title or self.scenario.id)
         return str(self.manifest.get("scenario_id", self.manifest.get("scenario", "results")))
-
-
-def step_dates(df: pd.DataFrame) -> pd.Series:
-    """Date of each step in a time table, indexed by step."""
-    steps = df["step"].to_numpy()
-    if steps.size and steps.min() >= 0:  # linear: the last row of each step holds its date
-        first = np.full(int(steps.max()) + 1, -1, dtype=np.int64)
-        first[steps] = np.arange(steps.size)
-        uniq = np.flatnonzero(first >= 0)
-        return pd.Series(df["date"].to_numpy()[first[uniq]], index=uniq)
-    uniq, first_pos = np.unique(steps, return_index=True)
-    return pd.Series(df["date"].to_numpy()[first_pos], index=uniq)
 
 
 def as_source(obj: Any) -> Source:

@@ -15,13 +15,14 @@ Without a dyads table (``record="outcomes"``) the same choices are made on the o
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paths import arms_of, equals
+from sim.analysis.series import arms, dyad_cube, dyad_paths_of, equals
 from sim.analysis.source import as_source
 from sim.scenario import conditions
 
@@ -60,31 +61,57 @@ class Story:
     outcome: list[str] = field(default_factory=list)
 
 
-def _dyad_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Runs and their escalation paths (runs × dyads·steps) for one arm, from the dyads table."""
+def _arm(arm: str) -> str:
+    return equals("arm", arm) if arm else "TRUE"
+
+
+def _from_dyads(src, arm: str) -> tuple[int, int] | None:
+    """The representative and most escalatory runs of an arm, from the dyads table.
+
+    Distances and totals are summed dyad by dyad over the dyad cube the figures share
+    (:func:`sim.analysis.series.dyad_cube`), never as one runs × (dyads·steps) matrix.
+    """
     if not src.has("dyads"):
         return None
-    from sim.analysis.plots.escalation import dyad_paths
-
-    _, runs, by_dyad = dyad_paths(src)
-    blocks = [a for series in by_dyad.values() for a_name, a in series if a_name == arm]
-    if not blocks:
+    _, runs, keys, cube = dyad_cube(src)
+    mine = [dyad_paths_of(cube, i) for (a, _), i in sorted(keys.items()) if a == (arm or "")]
+    mine = [c for c in mine if not np.isnan(c).all()]
+    if not mine:
         return None
-    m = np.concatenate(blocks, axis=0).T  # runs × (dyads·steps)
-    keep = ~np.isnan(m).all(axis=1)
-    return runs[keep], m[keep]
+    present = np.zeros(runs.size, dtype=bool)
+    distance = np.zeros(runs.size)
+    total = np.zeros(runs.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps have no median
+        for c in mine:  # steps × runs
+            present |= ~np.isnan(c).all(axis=0)
+            median = np.nanmedian(c, axis=1)
+            distance += np.nansum((c - median[:, None]) ** 2, axis=0)
+            total += np.nan_to_num(c, nan=0.0).sum(axis=0)
+    keep = np.flatnonzero(present)
+    rep = keep[np.argmin(distance[keep])]  # argmin/argmax take the first: the lowest run id
+    top = keep[np.argmax(total[keep])]
+    return int(runs[rep]), int(runs[top])
 
 
-def _outcome_matrix(src, arm: str) -> tuple[np.ndarray, np.ndarray] | None:
-    out = src.table("outcomes")
-    if out is None:
+def _from_outcomes(src, arm: str) -> tuple[int, int] | None:
+    """The same choice on the outcomes' peak escalation of every dyad (one row per run)."""
+    if not src.has("outcomes"):
         return None
-    if arm:
-        out = out[equals(out["arm"], arm)]
-    cols = [c for c in out.columns if _ESC_MAX.match(str(c))]
+    cols = [c for c in src.columns("outcomes") if _ESC_MAX.match(str(c))]
     if not cols:
         return None
-    return out["run"].to_numpy(), out[cols].to_numpy(dtype=float)
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+    out = src.query.frame(f"SELECT run, {quoted} FROM outcomes WHERE {_arm(arm)} ORDER BY run")
+    runs, m = out["run"].to_numpy(), out[cols].to_numpy(dtype=float, na_value=np.nan)
+    keep = ~np.isnan(m).all(axis=1)
+    runs, m = runs[keep], m[keep]
+    if not runs.size:
+        return None
+    median = np.nanmedian(m, axis=0)
+    rep = int(np.argmin(np.nansum((m - median) ** 2, axis=1)))  # first: the lowest run id
+    top = int(np.argmax(np.nan_to_num(m, nan=0.0).sum(axis=1)))
+    return int(runs[rep]), int(runs[top])
 
 
 def pick_runs(results: Any, arm: str = "") -> dict[str, tuple[int, str]]:
@@ -95,23 +122,17 @@ def pick_runs(results: Any, arm: str = "") -> dict[str, tuple[int, str]]:
         results hold no escalation at all.
     """
     src = as_source(results)
-    found = _dyad_matrix(src, arm)
+    found = _from_dyads(src, arm)
     basis = "escalation paths of every dyad"
     if found is None:
-        found = _outcome_matrix(src, arm)
+        found = _from_outcomes(src, arm)
         basis = "peak escalation of every dyad"
     if found is None:
         return {}
-    runs, m = found
-    filled = np.nan_to_num(m, nan=0.0)
-    median = np.nanmedian(m, axis=0)
-    distance = np.nansum((m - median) ** 2, axis=1)
-    rep = int(np.argmin(distance))  # argmin/argmax take the first: the lowest run id wins
-    total = filled.sum(axis=1)
-    top = int(np.argmax(total))
+    rep, top = found
     return {
-        "representative": (int(runs[rep]), f"closest to the median {basis}"),
-        "most escalatory": (int(runs[top]), f"largest total of the {basis}"),
+        "representative": (rep, f"closest to the median {basis}"),
+        "most escalatory": (top, f"largest total of the {basis}"),
     }
 
 
@@ -123,16 +144,13 @@ def _date_label(date: Any, step: Any, unit: str) -> str:
 
 
 def _outcome_row(src, run: int, arm: str) -> pd.Series | None:
-    """The run's row of the outcomes table, or ``None``."""
-    out = src.table("outcomes")
-    if out is None:
+    """The run's row of the outcomes table, or ``None`` (only that row is read)."""
+    if not src.has("outcomes"):
         return None
-    sel = out["run"].to_numpy() == run
-    if arm:
-        sel &= equals(out["arm"], arm)
-    if not sel.any():
+    rows = src.query.rows("outcomes", f"run = {int(run)} AND {_arm(arm)}")
+    if rows.empty:
         return None
-    return out[sel].iloc[0]
+    return rows.iloc[0]
 
 
 def _scheduled(ev: pd.DataFrame, row: pd.Series | None) -> np.ndarray:
@@ -226,12 +244,11 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
     """
     src = as_source(results)
     story = Story(kind=kind, run=run, arm=arm, why=why)
-    events = src.table("events")
-    if events is not None:
-        sel = events["run"].to_numpy() == run
-        if arm and "arm" in events:
-            sel &= equals(events["arm"], arm)
-        ev = events[sel].sort_values("step", kind="stable")
+    if src.has("events"):
+        mine = _arm(arm) if "arm" in src.columns("events") else "TRUE"
+        events = src.query.rows("events", f"run = {int(run)} AND {mine}")  # that run's rows only
+        ev = events.sort_values("step", kind="stable")
+        total = len(ev)
         ev = ev[_told(ev, src.scenario)]
         scheduled = _scheduled(ev, _outcome_row(src, run, arm))
         for date, step, text, sched in zip(
@@ -244,7 +261,7 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
             text = str(text).removeprefix(label).lstrip(" :—-")
             story.events.append((label, text + SCHEDULED if sched else text))
         story.more = max(0, len(ev) - MAX_EVENTS)
-        story.routine = int(sel.sum()) - len(ev)
+        story.routine = total - len(ev)
     story.outcome = _outcome_lines(src, run, arm)
     return story
 
@@ -252,12 +269,9 @@ def tell(results: Any, run: int, arm: str = "", *, kind: str = "", why: str = ""
 def stories(results: Any) -> list[Story]:
     """The representative and most escalatory run of every arm, told."""
     src = as_source(results)
-    table = src.table("dyads")
-    if table is None:
-        table = src.table("outcomes")
-    arms = (arms_of(table) if table is not None else []) or [""]
+    table = "dyads" if src.has("dyads") else "outcomes" if src.has("outcomes") else None
     out = []
-    for arm in arms:
+    for arm in (arms(src, table) if table is not None else []) or [""]:
         for kind, (run, why) in pick_runs(src, arm).items():
             out.append(tell(src, run, arm, kind=kind, why=why))
     return out

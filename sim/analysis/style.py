@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.analysis.fan import Fan
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-"""The fan: 90 % band (5–95), 50 % band (25–75) and the median."""
 
 FAN_COLOR = "#1f5f99"
 SAMPLE_COLOR = "#444444"
@@ -128,34 +127,10 @@ def date_axis(ax: Axes, x: np.ndarray) -> None:
         ax.set_xlabel("step")
 
 
-def quantiles(values: np.ndarray) -> np.ndarray:
-    """Quantiles :data:`QUANTILES` of ``values`` (steps × runs) across runs: shape (5, steps).
-
-    Missing values (a run without this entity at a step) are ignored.
-    """
-    values = np.asarray(values, dtype=float)
-    if np.isnan(values).any():
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps stay NaN
-            return np.nanquantile(values, QUANTILES, axis=1)
-    return np.quantile(values, QUANTILES, axis=1)
-
-
-def sample_columns(values: np.ndarray, n: int) -> np.ndarray:
-    """Indices of ``n`` runs spread evenly across the run axis (deterministic)."""
-    present = np.flatnonzero(~np.isnan(values).all(axis=0))
-    if n <= 0 or present.size == 0:
-        return np.array([], dtype=int)
-    pick = np.unique(np.linspace(0, present.size - 1, min(n, present.size)).round().astype(int))
-    return present[pick]
-
-
 def draw_fan(
     ax: Axes,
     x: np.ndarray,
-    values: np.ndarray,
+    values: Fan | np.ndarray,
     *,
     color: str = FAN_COLOR,
     label: str = "",
@@ -171,17 +146,18 @@ def draw_fan(
     Args:
         ax: Where to draw.
         x: Dates or steps, one per row of ``values``.
-        values: Steps × runs.
+        values: A :class:`~sim.analysis.fan.Fan`, or steps × runs (its fan is taken).
         color: The fan's colour.
         label: Prefix for the artists' labels (an arm's name), empty for a single fan.
-        samples: How many individual runs to draw faintly behind the bands.
-        runs: Run ids of the columns of ``values`` (for the sample runs' labels).
+        samples: How many of the fan's sample runs to draw faintly behind the bands.
+        runs: Run ids of the columns of a steps × runs ``values`` (for the sample runs' labels).
     """
-    q = quantiles(values)
+    fan = values if isinstance(values, Fan) else Fan.of(values, runs, samples)
+    q = fan.q
     prefix = f"{label}: " if label else ""
-    for col in sample_columns(values, samples):
-        run = runs[col] if runs is not None else col
-        ax.plot(x, values[:, col], color=SAMPLE_COLOR, lw=0.6, alpha=0.35, label=f"_run {run}")
+    for col in range(min(samples, fan.sample_runs.size)):
+        run = fan.sample_runs[col]
+        ax.plot(x, fan.samples[:, col], color=SAMPLE_COLOR, lw=0.6, alpha=0.35, label=f"_run {run}")
     ax.fill_between(x, q[0], q[4], color=color, alpha=0.15, lw=0, label=f"{prefix}90% band")
     ax.fill_between(x, q[1], q[3], color=color, alpha=0.32, lw=0, label=f"{prefix}50% band")
     ax.plot(x, q[2], color=color, lw=1.8, label=f"{prefix}median")

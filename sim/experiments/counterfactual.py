@@ -183,18 +183,19 @@ class Comparison(Results):
         if self._contrast is not None:
             return self._contrast
         from sim.analysis.contrast import contrast
-
-        outcomes = self.outcomes
-        if outcomes is None:
-            raise ExperimentError(f"{self.path}: no outcomes table to compare the arms on")
-        missing = [col for col, _ in self.measures() if col not in outcomes.columns]
-        if missing:
-            raise ExperimentError("measures missing from the outcomes table: " + ", ".join(missing))
         from sim.analysis.scripted import month_namer
         from sim.analysis.source import as_source
 
-        date_of = month_namer(as_source(self))
-        df = contrast(outcomes, self.arms, self.baseline, self.measures(), date_of)
+        src = as_source(self)
+        if not src.has("outcomes"):
+            raise ExperimentError(f"{self.path}: no outcomes table to compare the arms on")
+        columns = src.columns("outcomes")
+        missing = [col for col, _ in self.measures() if col not in columns]
+        if missing:
+            raise ExperimentError("measures missing from the outcomes table: " + ", ".join(missing))
+        date_of = month_namer(src)
+        # aggregates asked where the table lies: the outcomes are never read whole
+        df = contrast(src.query, self.arms, self.baseline, self.measures(), date_of)
         self._contrast = df
         return df
 

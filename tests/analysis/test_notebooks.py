@@ -21,6 +21,7 @@ def test_the_notebooks_exist():
         "03_what_drives_the_risk.ipynb",
         "04_classic_models.ipynb",
         "05_mechanisms.ipynb",
+        "06_calibration.ipynb",
     ]
 
 

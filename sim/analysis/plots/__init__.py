@@ -47,10 +47,9 @@ class FigureSpec:
 
 def _table(name: str, column: str | None = None) -> Callable[[Source], str | None]:
     def check(src: Source) -> str | None:
-        df = src.table(name)
-        if df is None:
+        if not src.has(name):
             return f"no {name} table"
-        if column is not None and column not in df:
+        if column is not None and column not in src.columns(name):
             return f"no {column} column in the {name} table"
         return None
 
@@ -60,19 +59,18 @@ def _table(name: str, column: str | None = None) -> Callable[[Source], str | Non
 def _red_lines(src: Source) -> str | None:
     from .red_lines import red_line_ids
 
-    df = src.table("outcomes")
-    if df is None:
+    if not src.has("outcomes"):
         return "no outcomes table"
-    return None if red_line_ids(df) else "the scenario has no red lines"
+    return None if red_line_ids(src.columns("outcomes")) else "the scenario has no red lines"
 
 
 def _red_line_steps(src: Source) -> str | None:
     from .red_lines import red_line_ids
 
-    df = src.table("outcomes")
-    if df is None:
+    if not src.has("outcomes"):
         return "no outcomes table"
-    if not any(f"red_line.{r}.step" in df for r in red_line_ids(df)):
+    columns = src.columns("outcomes")
+    if not any(f"red_line.{r}.step" in columns for r in red_line_ids(columns)):
         return "the scenario has no red lines"
     return None
 
@@ -94,23 +92,21 @@ def _glance(src: Source) -> str | None:
 
 
 def _flows(src: Source) -> str | None:
-    df = src.table("stocks")
-    if df is None:
+    if not src.has("stocks"):
         return "no stocks table"
-    if not (df["inflow"].to_numpy(dtype=float).any() or df["outflow"].to_numpy(dtype=float).any()):
+    flows = "EXISTS (SELECT 1 FROM stocks WHERE inflow <> 0 OR outflow <> 0)"
+    if not src.memo("any flow", lambda: src.query.scalar(f"SELECT {flows}")):
         return "no munitions flow between actors"
     return None
 
 
 def _requirements(src: Source) -> str | None:
-    df = src.table("stocks")
-    if df is None:
+    if not src.has("stocks"):
         return "no stocks table"
-    return (
-        None
-        if (df["requirement"].to_numpy(dtype=float) > 0).any()
-        else "no stock has a requirement"
-    )
+    some = "EXISTS (SELECT 1 FROM stocks WHERE requirement > 0)"
+    if not src.memo("any requirement", lambda: src.query.scalar(f"SELECT {some}")):
+        return "no stock has a requirement"
+    return None
 
 
 FIGURES: dict[str, FigureSpec] = {

@@ -1,8 +1,8 @@
 """Grids of fan charts: the shared shape of the escalation, stocks, front and approval figures.
 
-A figure is a list of :class:`Panel`; a panel holds one steps × runs array per arm (one
-unnamed series when the result has no arms). With one series a panel shows a few faint sample
-runs behind the bands; with several arms the fans overlay in the arms' colours.
+A figure is a list of :class:`Panel`; a panel holds one fan per arm (one unnamed series when
+the result has no arms; see :mod:`sim.analysis.series`). With one series a panel shows a few
+faint sample runs behind the bands; with several arms the fans overlay in the arms' colours.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.paths import Paths, arms_of, paths
+from sim.analysis.fan import Fan
 from sim.analysis.style import arm_color, compact_numbers, date_axis, draw_fan, panels, styled
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ class Panel:
     Attributes:
         title: What the panel shows (an entity).
         ylabel: The quantity and its unit.
-        series: ``(arm, steps × runs array)`` pairs; arm ``""`` when there are no arms.
+        series: ``(arm, fan)`` pairs; arm ``""`` when there are no arms.
         reference: A horizontal reference line (``(y, label)``), e.g. readiness 1.
         percent: Show the y axis as a percentage of 1.
         ylim: Fixed y limits (a bounded scale such as escalation 0–10), else automatic.
@@ -35,37 +34,15 @@ class Panel:
 
     title: str
     ylabel: str
-    series: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    series: list[tuple[str, Fan]] = field(default_factory=list)
     reference: tuple[float, str] | None = None
     percent: bool = False
     ylim: tuple[float, float] | None = None
 
 
-def entity_series(
-    df: pd.DataFrame, by: list[str], column: str
-) -> tuple[Paths, dict[tuple, list[tuple[str, np.ndarray]]]]:
-    """Per entity (a key of ``by``), the ``(arm, steps × runs)`` arrays of ``column``."""
-    arms = arms_of(df)
-    grid = paths(df, [*by, "arm"] if arms else by)
-    values = df[column].to_numpy(dtype=float)
-    out: dict[tuple, list[tuple[str, np.ndarray]]] = {}
-    for key, array in grid.arrays(values).items():
-        if arms:
-            entity, arm = key[:-1], str(key[-1])
-        else:
-            entity, arm = key, ""
-        out.setdefault(entity, []).append((arm, array))
-    if arms:
-        order = {a: i for i, a in enumerate(arms)}
-        for series in out.values():
-            series.sort(key=lambda s: order[s[0]])
-    return grid, out
-
-
 def fan_figure(
     panel_list: list[Panel],
     x: np.ndarray,
-    runs: np.ndarray,
     *,
     title: str,
     samples: int = 5,
@@ -92,7 +69,6 @@ def fan_figure(
                     color=arm_color(arm_names.index(arm)),
                     label=arm,
                     samples=0 if several else samples,
-                    runs=runs,
                 )
             if panel.reference is not None:
                 y, label = panel.reference

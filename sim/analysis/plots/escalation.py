@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.paths import arms_of, paths
+from sim.analysis.fan import Shares
 from sim.analysis.plots._fans import Panel, fan_figure
+from sim.analysis.series import Series, arms, channel_fans, dyad_fans, equals, rung_shares_of
 from sim.analysis.source import as_source
 from sim.analysis.style import LADDER_CMAP, date_axis, draw_fan, panels, styled
 from sim.scenario import conditions
@@ -22,39 +22,14 @@ if TYPE_CHECKING:
 ESCALATION_LABEL = "escalation index (0–10)"
 
 
-def dyad_paths(
-    src: Source,
-) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[str, np.ndarray]]]]:
-    """Each dyad's escalation index, ``max(E_ij, E_ji)``, as steps × runs arrays per arm.
+def dyad_paths(src: Source, samples: int = 5) -> tuple[np.ndarray, dict[str, Series]]:
+    """Each dyad's escalation index, ``max(E_ij, E_ji)``, as a fan per arm.
 
     Returns:
-        ``(steps, runs, {dyad key: [(arm, array), ...]})`` with dyads keyed ``A-B`` (ids sorted,
-        as in the outcomes table) in key order.
+        ``(steps, {dyad key: [(arm, fan), ...]})`` with dyads keyed ``A-B`` (ids sorted, as in
+        the outcomes table) in key order.
     """
-    return src.memo("dyad_paths", lambda: _dyad_paths(src))
-
-
-def _dyad_paths(
-    src: Source,
-) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[str, np.ndarray]]]]:
-    df = src.table("dyads")
-    if df is None:
-        raise LookupError("the results have no dyads table")
-    arms = arms_of(df)
-    grid = paths(df, ["arm", "actor", "target"] if arms else ["actor", "target"])
-    values = df["escalation"].to_numpy(dtype=float)
-    merged: dict[tuple[str, str], np.ndarray] = {}
-    for key, a in grid.arrays(values).items():
-        arm, (actor, target) = (str(key[0]), key[1:]) if arms else ("", key)
-        k = (dyad_key(str(actor), str(target)), arm)
-        merged[k] = a if k not in merged else np.fmax(merged[k], a)
-    out: dict[str, list[tuple[str, np.ndarray]]] = {}
-    arm_order = {a: i for i, a in enumerate(arms)}
-    for (dyad, arm), a in sorted(
-        merged.items(), key=lambda kv: (kv[0][0], arm_order.get(kv[0][1], 0))
-    ):
-        out.setdefault(dyad, []).append((arm, a))
-    return grid.steps, grid.runs, out
+    return dyad_fans(src, samples)
 
 
 def red_line_dyads(scenario: Any) -> list[str]:
@@ -82,7 +57,7 @@ def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int
         samples: Faint individual runs per panel (none when arms overlay).
     """
     src = as_source(results)
-    steps, runs, by_dyad = dyad_paths(src)
+    steps, by_dyad = dyad_paths(src, samples)
     note = ""
     if dyads is not None:
         wanted = [dyad_key(*d.split("-", 1)) for d in dyads]
@@ -95,7 +70,7 @@ def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int
     else:
         first = [d for d in red_line_dyads(src.scenario) if d in by_dyad]
         heat = {
-            d: max(np.nanmax(np.nan_to_num(np.nanmedian(a, axis=1), nan=-1)) for _, a in s)
+            d: max(np.nanmax(np.nan_to_num(f.median, nan=-1)) for _, f in s)
             for d, s in by_dyad.items()
         }
         order = sorted(
@@ -109,7 +84,7 @@ def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int
             note = "Constant in every run: " + ", ".join(still)
             order = moving
         by_dyad = {d: by_dyad[d] for d in order}
-    low = min(0.0, *(float(np.nanmin(a)) for s in by_dyad.values() for _, a in s))
+    low = min(0.0, *(f.lo for s in by_dyad.values() for _, f in s if not np.isnan(f.lo)))
     panel_list = [
         Panel(
             title=d.replace("-", " – "), ylabel=ESCALATION_LABEL, series=s, ylim=(low - 0.3, 10.3)
@@ -119,28 +94,26 @@ def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int
     return fan_figure(
         panel_list,
         src.dates(steps),
-        runs,
         title=f"Escalation by dyad — {src.title}",
         samples=samples,
         note=note,
     )
 
 
-def _constant(series: list[tuple[str, np.ndarray]]) -> float | None:
+def _constant(series: Series) -> float | None:
     """The value of a dyad that never moves (every run, step and arm), else ``None``."""
-    values = np.concatenate([a[~np.isnan(a)] for _, a in series])
-    if values.size and values.min() == values.max():
-        return float(values[0])
+    lo = min((f.lo for _, f in series if not np.isnan(f.lo)), default=np.nan)
+    hi = max((f.hi for _, f in series if not np.isnan(f.hi)), default=np.nan)
+    if not np.isnan(lo) and lo == hi:
+        return float(lo)
     return None
 
 
-def _ladder_rungs(
-    src: Source, ref: str, df, positions: Callable[[], np.ndarray]
-) -> tuple[bool, list[str] | None]:
+def _ladder_rungs(src: Source, ref: str, where: str) -> tuple[bool, list[str] | None]:
     """Whether a channel is continuous, and its rung ids in ladder order (when known).
 
-    Without a scenario, a channel whose rows carry no ``rung_id`` is continuous (the table's
-    rows of the channel are looked at only then: ``positions`` gives them).
+    Without a scenario, a channel whose rows (``where``; its first thousand) carry no
+    ``rung_id`` is continuous.
     """
     if src.scenario is not None:
         try:
@@ -149,11 +122,19 @@ def _ladder_rungs(
             ladder = None
         if ladder is not None:
             return ladder.is_continuous, ladder.rung_ids or None
-    if "rung_id" not in df:
+    if "rung_id" not in src.columns("channels"):
         return True, None
-    ids = df["rung_id"].iloc[positions()[:1000]]
-    named = [i for i in ids if isinstance(i, str) and i]
+    named = src.query.scalar(
+        "SELECT count(*) FROM (SELECT CAST(rung_id AS VARCHAR) AS i FROM channels "
+        f"WHERE {where} LIMIT 1000) WHERE i IS NOT NULL AND i <> ''"
+    )
     return (not named), None
+
+
+def _where(key: tuple) -> str:
+    """The SQL condition that selects one channel (and arm) of the channels table."""
+    names = ["actor", "channel", "target", "arm"]
+    return " AND ".join(equals(c, str(v)) for c, v in zip(names, key, strict=False))
 
 
 def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
@@ -172,14 +153,11 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
         channels: Channel refs (``"ROK.arm_ukraine"``) to show, in this order; all by default.
     """
     src = as_source(results)
-    df = src.table("channels")
-    if df is None:
+    if not src.has("channels"):
         raise LookupError("the results have no channels table")
-    arms = arms_of(df)
-    by = ["actor", "channel", "target"]
-    grid = paths(df, [*by, "arm"] if arms else by)
-    rung = df["rung"].to_numpy(dtype=float)
-    keys = list(grid.keys)
+    with_arms = bool(arms(src, "channels"))
+    steps, shares = rung_shares_of(src)
+    keys = list(shares)  # in the scenario's order
     if channels is not None:
         known = {f"{k[0]}.{k[1]}" for k in keys}
         missing = [c for c in channels if c not in known]
@@ -191,10 +169,9 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
         keys = sorted(
             (k for k in keys if f"{k[0]}.{k[1]}" in order), key=lambda k: order[f"{k[0]}.{k[1]}"]
         )
-    x = src.dates(grid.steps)
-    arrays = grid.arrays(rung)
+    x = src.dates(steps)
     note = ""
-    if channels is None and arms and src.scenario is not None:
+    if channels is None and with_arms and src.scenario is not None:
         # every channel times every arm is too many panels: the channels the red lines are about
         from sim.analysis.stories import key_channels
 
@@ -203,7 +180,7 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
             keys = [k for k in keys if f"{k[0]}.{k[1]}" in keyed]
             note = "Per arm, the channels the red lines watch or answer with (others: channels=...)"
     elif channels is None:
-        still = [k for k in keys if np.nanmin(arrays[k]) == np.nanmax(arrays[k])]
+        still = [k for k in keys if shares[k].lo == shares[k].hi]
         if still and len(still) < len(keys):
             names = sorted({f"{k[0]}.{k[1]}" for k in still})
             note = "On one rung in every run and step: " + ", ".join(names)
@@ -220,19 +197,17 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
         for ax, key in zip(axes, keys, strict=True):
             actor, channel, target = (str(k) for k in key[:3])
             ref = f"{actor}.{channel}"
-            arr = arrays[key]
-            continuous, rung_ids = _ladder_rungs(src, ref, df, lambda k=key: grid.positions(k))
-            title = f"{actor} → {target}: {channel}" + (f" ({key[3]})" if arms else "")
+            title = f"{actor} → {target}: {channel}" + (f" ({key[3]})" if with_arms else "")
             ax.set_title(title)
             date_axis(ax, x)
+            continuous, rung_ids = _ladder_rungs(src, ref, _where(key))
             if continuous:
-                draw_fan(ax, x, arr, samples=3, runs=grid.runs)
+                draw_fan(ax, x, channel_fans(src)[key])
                 ax.set_ylabel("level")
                 continue
-            top = int(np.nanmax(arr)) if (~np.isnan(arr)).any() else 0
-            count = len(rung_ids) if rung_ids else top + 1
-            names = rung_ids or rung_names(df, grid.positions(key), count)
-            draw_shares(ax, x, arr, names)
+            count = len(rung_ids) if rung_ids else int(shares[key].hi) + 1
+            names = rung_ids or rung_names(src, _where(key), count)
+            draw_shares(ax, x, shares[key], names)
             if tuple(names) in legends:  # one legend per ladder, beside its first panel
                 continue
             legends.add(tuple(names))
@@ -240,13 +215,15 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
     return fig
 
 
-def draw_shares(ax, x: np.ndarray, arr: np.ndarray, names: list[str]) -> None:
-    """Stacked areas: the share of runs on each rung (``arr`` is steps × runs of rung indices)."""
+def draw_shares(ax, x: np.ndarray, counts: Shares | np.ndarray, names: list[str]) -> None:
+    """Stacked areas: the share of runs on each rung (runs per rung and step, or a steps ×
+    runs array of rung indices)."""
     from matplotlib.ticker import PercentFormatter
 
     count = len(names)
-    n = (~np.isnan(arr)).sum(axis=1)
-    shares = np.stack([(arr == k).sum(axis=1) for k in range(count)]) / np.maximum(n, 1)
+    if not isinstance(counts, Shares):
+        counts = Shares.of(counts)
+    shares = counts.shares(count)
     ax.stackplot(x, shares, labels=names, colors=rung_colors(count), lw=0.4, edgecolor="white")
     ax.set_ylim(0, 1)
     ax.set_yticks([0.0, 0.5, 1.0])
@@ -280,12 +257,16 @@ def rung_legend(ax) -> None:
     )
 
 
-def rung_names(df, positions: np.ndarray, count: int) -> list[str]:
+def rung_names(src: Source, where: str, count: int) -> list[str]:
     """Rung ids from the table (no scenario at hand): the id recorded with each rung index."""
     names = [str(k) for k in range(count)]
-    if "rung_id" in df:
-        sub = df.iloc[positions][["rung", "rung_id"]].drop_duplicates("rung")
-        for r, i in sub.itertuples(index=False):
-            if isinstance(i, str) and i and 0 <= int(r) < count:
-                names[int(r)] = i
+    if "rung_id" in src.columns("channels"):
+        found = src.query.frame(
+            "SELECT CAST(rung AS BIGINT) AS r, min(CAST(rung_id AS VARCHAR)) AS i FROM channels "
+            f"WHERE {where} AND rung_id IS NOT NULL AND CAST(rung_id AS VARCHAR) <> '' "
+            "GROUP BY ALL"
+        )
+        for r, i in found.itertuples(index=False):
+            if 0 <= int(r) < count:
+                names[int(r)] = str(i)
     return names

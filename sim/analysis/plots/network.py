@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paths import arms_of, equals
+from sim.analysis.query import clean
+from sim.analysis.series import arms, equals
 from sim.analysis.source import as_source
 from sim.analysis.style import ESCALATION_CMAP, panels, styled
 
@@ -43,24 +44,29 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
     a pair whose median escalation at the horizon is above 0.
     """
     src = as_source(results)
-    dyads = src.table("dyads")
-    if dyads is None:
+    if not src.has("dyads"):
         raise LookupError("the results have no dyads table")
-    if arm is not None:
-        dyads = dyads[equals(dyads["arm"], arm)]
-    last = dyads[dyads["step"] == dyads["step"].max()]
-    med = last.groupby(["actor", "target"], observed=True)["escalation"].median()
-    flows = pd.Series(dtype=float)
-    channels = src.table("channels")
-    if channels is not None:
-        if arm is not None:
-            channels = channels[equals(channels["arm"], arm)]
-        pairs = channels.groupby(["actor", "target"], observed=True).size().index
-        if "flow" in channels:
-            n = channels["run"].nunique() * channels["step"].nunique()
-            by_pair = channels.groupby(["actor", "target"], observed=True)["flow"].sum()
-            flows = by_pair / max(n, 1)
-        keys = list(pairs)  # who acts on whom: the channels, not every pair of actors
+    mine = equals("arm", arm) if arm is not None else "TRUE"
+    last = src.query.frame(
+        "SELECT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t, "
+        f"quantile_cont({clean('escalation')}, 0.5) AS m FROM dyads WHERE {mine} AND "
+        f"step = (SELECT max(step) FROM dyads WHERE {mine}) GROUP BY ALL"
+    )
+    med = {(a, t): float(m) if not pd.isna(m) else np.nan for a, t, m in last.itertuples(False)}
+    flows: dict[tuple[str, str], float] = {}
+    if src.has("channels"):
+        has_flow = "flow" in src.columns("channels")
+        pairs = src.query.frame(
+            "SELECT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t, "
+            f"{'fsum(flow)' if has_flow else '0.0'} AS f FROM channels WHERE {mine} GROUP BY ALL"
+        )
+        first = f"(SELECT min(step) FROM channels WHERE {mine})"
+        n = src.query.scalar(  # runs × steps, the runs counted at one step (cheap)
+            f"SELECT count(DISTINCT run) * (SELECT count(DISTINCT step) FROM channels "
+            f"WHERE {mine}) FROM channels WHERE {mine} AND step = {first}"
+        )
+        flows = {(a, t): float(f) / max(int(n), 1) for a, t, f in pairs.itertuples(False)}
+        keys = list(flows)  # who acts on whom: the channels, not every pair of actors
     else:
         keys = [k for k, v in med.items() if v > 0]
     keys = sorted(keys, key=lambda k: (str(k[0]), str(k[1])))
@@ -83,19 +89,18 @@ def crisis_map(results: Any) -> Figure:
     from matplotlib.lines import Line2D
 
     src = as_source(results)
-    dyads = src.table("dyads")
-    if dyads is None:
+    if not src.has("dyads"):
         raise LookupError("the results have no dyads table")
-    arms = arms_of(dyads) or [None]
-    per_arm = {arm: edges(src, arm) for arm in arms}
+    arm_list: list[str | None] = list(arms(src, "dyads")) or [None]
+    per_arm = {arm: edges(src, arm) for arm in arm_list}
     nodes = _actors(src, [e for es in per_arm.values() for e in es])
     pos = nx.circular_layout(nodes)
     top_flow = max((e.flow for es in per_arm.values() for e in es), default=0.0)
     norm = Normalize(0.0, 10.0)
     with styled():
-        fig, axes = panels(len(arms), title=f"The crisis at the horizon — {src.title}")
-        fig.set_size_inches(5.2 * len(arms) + 1.2, 5.0)
-        for ax, arm in zip(axes, arms, strict=True):
+        fig, axes = panels(len(arm_list), title=f"The crisis at the horizon — {src.title}")
+        fig.set_size_inches(5.2 * len(arm_list) + 1.2, 5.0)
+        for ax, arm in zip(axes, arm_list, strict=True):
             g = nx.DiGraph()
             g.add_nodes_from(nodes)
             for e in per_arm[arm]:

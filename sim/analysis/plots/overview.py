@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.paths import arms_of, equals, paths
-from sim.analysis.plots._fans import entity_series
 from sim.analysis.plots.escalation import (
     ESCALATION_LABEL,
     draw_shares,
@@ -26,6 +24,8 @@ from sim.analysis.plots.escalation import (
     rung_names,
 )
 from sim.analysis.plots.red_lines import draw_risk, risks
+from sim.analysis.plots.world import first_sides, varies
+from sim.analysis.series import arms, channel_fans, entity_fans, equals, rung_shares_of
 from sim.analysis.source import as_source
 from sim.analysis.style import (
     arm_color,
@@ -48,10 +48,9 @@ def _key_channel(src) -> str | None:
     if sc is not None and sc.red_lines:
         first = next(conditions.leaves(next(iter(sc.red_lines.values())).watch, ()))[1]
         return conditions.leaf_channel(first)
-    df = src.table("channels")
-    if df is None:
+    if not src.has("channels"):
         return None
-    first = df.iloc[0]
+    first = src.query.frame("SELECT actor, channel FROM channels LIMIT 1").iloc[0]
     return f"{first['actor']}.{first['channel']}"
 
 
@@ -70,12 +69,12 @@ def overview(results: Any, *, dyad: str | None = None, channel: str | None = Non
     src = as_source(results)
     drawers = []
     if src.has("dyads"):
-        steps, runs, by_dyad = dyad_paths(src)
+        steps, by_dyad = dyad_paths(src)
         first = [d for d in red_line_dyads(src.scenario) if d in by_dyad]
         key = dyad or (first[0] if first else next(iter(by_dyad)))
         if key not in by_dyad:
             raise LookupError(f"no dyad {key}; the results have {', '.join(by_dyad)}")
-        drawers.append(lambda ax: _escalation(ax, src, steps, runs, key, by_dyad[key]))
+        drawers.append(lambda ax: _escalation(ax, src, steps, key, by_dyad[key]))
     ref = channel or _key_channel(src)
     if src.has("channels") and ref is not None:
         drawers.append(lambda ax: _ladder(ax, src, ref))
@@ -97,11 +96,11 @@ def overview(results: Any, *, dyad: str | None = None, channel: str | None = Non
     return fig
 
 
-def _escalation(ax, src, steps, runs, key: str, series) -> None:
+def _escalation(ax, src, steps, key: str, series) -> None:
     x = src.dates(steps)
-    for i, (arm, values) in enumerate(series):
-        draw_fan(ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5, runs=runs)
-    ax.set_ylim(min(0.0, float(np.nanmin(series[0][1]))) - 0.3, 10.3)
+    for i, (arm, fan) in enumerate(series):
+        draw_fan(ax, x, fan, color=arm_color(i), label=arm, samples=0 if arm else 5)
+    ax.set_ylim(min(0.0, float(np.nanmin([series[0][1].lo]))) - 0.3, 10.3)
     ax.set_title(f"Escalation {key.replace('-', ' – ')}: median, 50% and 90% bands")
     ax.set_ylabel(ESCALATION_LABEL)
     date_axis(ax, x)
@@ -109,49 +108,45 @@ def _escalation(ax, src, steps, runs, key: str, series) -> None:
 
 
 def _ladder(ax, src, ref: str) -> None:
-    df = src.table("channels")
     actor, name = ref.split(".", 1)
-    sel = equals(df["actor"], actor) & equals(df["channel"], name)
-    sub = df[sel]
-    if sub.empty:
+    arm_list = arms(src, "channels")
+    steps, shares = rung_shares_of(src)  # every channel's, shared with the ladder figure
+    found = [
+        k for k in shares if (k[0], k[1]) == (actor, name) and (not arm_list or k[3] == arm_list[0])
+    ]  # fmt: skip
+    if not found:
         raise LookupError(f"no channel {ref} in the channels table")
-    arms = arms_of(sub)
-    if arms:  # one arm's ladder: the first
-        sub = sub[equals(sub["arm"], arms[0])]
-    grid = paths(sub, [])
-    arr = grid.array(sub["rung"].to_numpy(dtype=float), ())
-    x = src.dates(grid.steps)
-    target = str(sub["target"].iloc[0])
-    suffix = f" ({arms[0]})" if arms else ""
+    key = found[0]
+    where = " AND ".join(
+        equals(c, str(v)) for c, v in zip(["actor", "channel", "target", "arm"], key, strict=False)
+    )
+    x = src.dates(steps)
+    target = str(key[2])
+    suffix = f" ({arm_list[0]})" if arm_list else ""
     ax.set_title(f"{actor} → {target}: {name}, share of runs on each rung{suffix}")
     date_axis(ax, x)
     ladder = src.scenario.ladder_of(ref) if src.scenario is not None else None
     if ladder is not None and ladder.is_continuous:
-        draw_fan(ax, x, arr, samples=3, runs=grid.runs)
+        draw_fan(ax, x, channel_fans(src)[key])
         ax.set_ylabel("level")
         return
     names = (
-        ladder.rung_ids
-        if ladder is not None
-        else rung_names(sub, np.arange(len(sub)), int(np.nanmax(arr)) + 1)
+        ladder.rung_ids if ladder is not None else rung_names(src, where, int(shares[key].hi) + 1)
     )
-    draw_shares(ax, x, arr, names)
+    draw_shares(ax, x, shares[key], names)
     rung_legend(ax)
 
 
 def _front(ax, src) -> None:
-    df = src.table("fronts")
-    name = str(df["front"].iloc[0])
-    side = str(df["side"].iloc[0])
-    if src.scenario is not None and name in src.scenario.fronts:
-        side = next(iter(src.scenario.fronts[name].sides))
-    first = df[equals(df["front"], name) & equals(df["side"], side)]
-    grid, series = entity_series(first, ["front"], "territory")
-    x = src.dates(grid.steps)
-    for i, (arm, values) in enumerate(series[(name,)]):
-        draw_fan(
-            ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5, runs=grid.runs
-        )
+    row = src.query.frame("SELECT CAST(front AS VARCHAR) AS f FROM fronts LIMIT 1")
+    name = str(row["f"].iloc[0])  # the table's first front
+    sides = first_sides(src)
+    side = sides[name]
+    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
+    steps, series = entity_fans(src, "fronts", ["front"], "territory", first)  # the front's
+    x = src.dates(steps)
+    for i, (arm, fan) in enumerate(series[(name,)]):
+        draw_fan(ax, x, fan, color=arm_color(i), label=arm, samples=0 if arm else 5)
     ax.axhline(0.0, color="0.3", lw=0.9, ls="--")
     ax.set_title(f"Front {name}: territory, median, 50% and 90% bands")
     ax.set_ylabel(f"territory gained by {side} (km²)")
@@ -162,14 +157,12 @@ def _front(ax, src) -> None:
 def _approval(ax, src) -> None:
     from matplotlib.ticker import PercentFormatter
 
-    grid, series = entity_series(src.table("actors"), ["actor"], "approval")
-    moving = [k for k, s in series.items() if np.nanstd(np.concatenate([a for _, a in s])) > 0]
+    steps, series = entity_fans(src, "actors", ["actor"], "approval")
+    moving = [k for k, s in series.items() if varies(s)]
     key = moving[0] if moving else next(iter(series))
-    x = src.dates(grid.steps)
-    for i, (arm, values) in enumerate(series[key]):
-        draw_fan(
-            ax, x, values, color=arm_color(i), label=arm, samples=0 if arm else 5, runs=grid.runs
-        )
+    x = src.dates(steps)
+    for i, (arm, fan) in enumerate(series[key]):
+        draw_fan(ax, x, fan, color=arm_color(i), label=arm, samples=0 if arm else 5)
     ax.set_title(f"{key[0]} approval: median, 50% and 90% bands")
     ax.set_ylabel("approval")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))

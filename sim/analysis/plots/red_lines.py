@@ -37,9 +37,10 @@ class Risk:
         return self.crossed / self.runs if self.runs else float("nan")
 
 
-def red_line_ids(outcomes: pd.DataFrame) -> list[str]:
-    """Red lines recorded in an outcomes table, in column order."""
-    return [m["id"] for c in outcomes.columns if (m := _CROSSED.match(str(c)))]
+def red_line_ids(outcomes: pd.DataFrame | list[str]) -> list[str]:
+    """Red lines recorded in an outcomes table (or its columns), in column order."""
+    columns = outcomes.columns if isinstance(outcomes, pd.DataFrame) else outcomes
+    return [m["id"] for c in columns if (m := _CROSSED.match(str(c)))]
 
 
 def _interval(k: int, n: int) -> tuple[float, float]:
@@ -63,6 +64,12 @@ def _by_arm(outcomes: pd.DataFrame, src: Any = None) -> list[tuple[str, pd.DataF
     return [(a, outcomes[equals(outcomes["arm"], a)]) for a in arms]
 
 
+def _red_line_columns(src) -> pd.DataFrame | None:
+    """The outcomes' red-line columns (and run, arm): all these figures read."""
+    wanted = [c for c in src.columns("outcomes") if c == "run" or c.startswith("red_line.")]
+    return src.frame("outcomes", wanted) if wanted else None
+
+
 def risks(results: Any) -> list[Risk]:
     """P(crossed by T) with 95 % Wilson intervals for every red line and arm.
 
@@ -71,7 +78,7 @@ def risks(results: Any) -> list[Risk]:
     summary agree to the last digit.
     """
     src = as_source(results)
-    outcomes = src.table("outcomes")
+    outcomes = _red_line_columns(src)
     if outcomes is None:
         raise LookupError("the results have no outcomes table")
     out = []
@@ -160,7 +167,7 @@ def crossing_curves(results: Any) -> dict[tuple[str, str], pd.DataFrame]:
         ``{(red_line, arm): DataFrame(step, crossed, runs, p, low, high)}`` for t = 0..horizon.
     """
     src = as_source(results)
-    outcomes = src.table("outcomes")
+    outcomes = _red_line_columns(src)
     if outcomes is None:
         raise LookupError("the results have no outcomes table")
     horizon = src.horizon

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.analysis.paths import equals
-from sim.analysis.plots._fans import Panel, entity_series, fan_figure
+from sim.analysis.plots._fans import Panel, fan_figure
+from sim.analysis.series import Series, entity_fans, equals
 from sim.analysis.source import as_source
 
 if TYPE_CHECKING:
@@ -20,29 +20,27 @@ if TYPE_CHECKING:
 FANS = "median, 50% and 90% bands"
 
 
-def _table(src, name: str):
-    df = src.table(name)
-    if df is None:
+def _need(src, name: str) -> None:
+    if not src.has(name):
         raise LookupError(f"the results have no {name} table")
-    return df
 
 
-def _varies(series: list[tuple[str, np.ndarray]]) -> bool:
+def varies(series: Series) -> bool:
     """Whether a panel would show anything but a flat line at one value."""
-    values = np.concatenate([a[~np.isnan(a)] for _, a in series])
-    return values.size > 0 and bool(np.ptp(values) > 0)
+    lo = min((f.lo for _, f in series if not np.isnan(f.lo)), default=np.nan)
+    hi = max((f.hi for _, f in series if not np.isnan(f.hi)), default=np.nan)
+    return not np.isnan(lo) and bool(hi - lo > 0)
 
 
-def _nonzero(series: list[tuple[str, np.ndarray]]) -> bool:
-    return any(np.nan_to_num(a).any() for _, a in series)
+def _nonzero(series: Series) -> bool:
+    return any(f.nonzero for _, f in series)
 
 
-def _fans(src, grid, panels: list[Panel], what: str, samples: int) -> Figure:
-    """The grid of fan charts, over the steps and runs of ``grid``, titled ``what``."""
+def _fans(src, steps: np.ndarray, panels: list[Panel], what: str, samples: int) -> Figure:
+    """The grid of fan charts over ``steps``, titled ``what``."""
     return fan_figure(
         panels,
-        src.dates(grid.steps),
-        grid.runs,
+        src.dates(steps),
         title=f"{what} ({FANS}) — {src.title}",
         samples=samples,
     )
@@ -55,11 +53,11 @@ def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     rounds Seoul ships each month across the ensemble.
     """
     src = as_source(results)
-    df = _table(src, "stocks")
+    _need(src, "stocks")
     panel_list = []
-    grid = None
+    steps = None
     for column, verb in (("outflow", "sent"), ("inflow", "received")):
-        grid, series = entity_series(df, ["actor", "stock"], column)
+        steps, series = entity_fans(src, "stocks", ["actor", "stock"], column, samples=samples)
         for (actor, stock), s in series.items():
             if _nonzero(s):
                 panel_list.append(
@@ -68,20 +66,20 @@ def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     if not panel_list:
         raise LookupError("no actor sends or receives munitions in these results")
     panel_list.sort(key=lambda p: p.title)
-    return _fans(src, grid, panel_list, "Arms flows", samples)
+    return _fans(src, steps, panel_list, "Arms flows", samples)
 
 
 def stocks(results: Any, *, samples: int = 5) -> Figure:
     """Munitions on hand per actor and stock (fans), with the median requirement dashed."""
     src = as_source(results)
-    df = _table(src, "stocks")
-    grid, levels = entity_series(df, ["actor", "stock"], "level")
-    _, required = entity_series(df, ["actor", "stock"], "requirement")
+    _need(src, "stocks")
+    steps, levels = entity_fans(src, "stocks", ["actor", "stock"], "level", samples=samples)
+    required = src.memo("median requirement", lambda: _median_requirement(src))
     panel_list = []
     for key, s in levels.items():
         if not _nonzero(s):
             continue
-        req = np.nanmedian(np.concatenate([a for _, a in required[key]], axis=1))
+        req = required.get(key, np.nan)
         actor, stock = key
         panel_list.append(
             Panel(
@@ -93,7 +91,19 @@ def stocks(results: Any, *, samples: int = 5) -> Figure:
         )
     if not panel_list:
         raise LookupError("no actor holds munitions in these results")
-    return _fans(src, grid, panel_list, "Stocks", samples)
+    return _fans(src, steps, panel_list, "Stocks", samples)
+
+
+def _median_requirement(src) -> dict[tuple, float]:
+    """The median requirement of each actor's stock over every step, run (and arm)."""
+    from sim.analysis.query import clean
+
+    df = src.query.frame(
+        f"SELECT CAST(actor AS VARCHAR) AS a, CAST(stock AS VARCHAR) AS s, "
+        f"quantile_cont({clean('requirement')}, 0.5) AS m FROM stocks GROUP BY ALL"
+    )
+    return {(a, s): float(m) if m is not None and not np.isnan(m) else np.nan
+            for a, s, m in df.itertuples(index=False)}  # fmt: skip
 
 
 def readiness(results: Any, *, samples: int = 5) -> Figure:
@@ -103,18 +113,19 @@ def readiness(results: Any, *, samples: int = 5) -> Figure:
     Seoul's depletion dilemma.
     """
     src = as_source(results)
-    df = _table(src, "stocks")
-    df = df[df["requirement"].to_numpy(dtype=float) > 0]
-    if df.empty:
+    _need(src, "stocks")
+    steps, series = entity_fans(
+        src, "stocks", ["actor", "stock"], "readiness", "requirement > 0", samples
+    )
+    if not series:
         raise LookupError("no stock has a requirement in these results")
-    grid, series = entity_series(df, ["actor", "stock"], "readiness")
     panel_list = [
         Panel(
             f"{actor} {stock}", "readiness (stock ÷ requirement)", s, reference=(1.0, "requirement")
         )
         for (actor, stock), s in series.items()
     ]
-    return _fans(src, grid, panel_list, "Readiness", samples)
+    return _fans(src, steps, panel_list, "Readiness", samples)
 
 
 def front(results: Any, *, samples: int = 5) -> Figure:
@@ -127,18 +138,11 @@ def front(results: Any, *, samples: int = 5) -> Figure:
     scenario's ``sides`` (else the first in the table).
     """
     src = as_source(results)
-    df = _table(src, "fronts")
-    sides = df.groupby("front", observed=True)["side"].first().astype(str)
-    if src.scenario is not None:
-        for name in sides.index:
-            if name in src.scenario.fronts:
-                sides[name] = next(iter(src.scenario.fronts[name].sides))
-    keep = np.zeros(len(df), dtype=bool)
-    for name, side in sides.items():
-        keep |= equals(df["front"], str(name)) & equals(df["side"], side)
-    first = df[keep]
-    grid, territory = entity_series(first, ["front"], "territory")
-    _, balance = entity_series(first, ["front"], "balance")
+    _need(src, "fronts")
+    sides = first_sides(src)
+    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
+    steps, territory = entity_fans(src, "fronts", ["front"], "territory", first, samples)
+    _, balance = entity_fans(src, "fronts", ["front"], "balance", first, samples)
     panel_list = []
     for (name,) in territory:
         side = sides[name]
@@ -158,7 +162,23 @@ def front(results: Any, *, samples: int = 5) -> Figure:
                 reference=(0.0, "parity"),
             )
         )
-    return _fans(src, grid, panel_list, "The front", samples)
+    return _fans(src, steps, panel_list, "The front", samples)
+
+
+def first_sides(src) -> dict[str, str]:
+    """Each front's first side: the scenario's first in ``sides``, else the table's first."""
+    rows = src.query.frame(
+        "SELECT CAST(front AS VARCHAR) AS f, CAST(side AS VARCHAR) AS s FROM fronts "
+        "WHERE run = (SELECT min(run) FROM fronts) AND step = (SELECT min(step) FROM fronts)"
+    )
+    sides: dict[str, str] = {}
+    for f, s in rows.itertuples(index=False):
+        sides.setdefault(f, s)
+    if src.scenario is not None:
+        for name in sides:
+            if name in src.scenario.fronts:
+                sides[name] = next(iter(src.scenario.fronts[name].sides))
+    return dict(sorted(sides.items()))
 
 
 def approval(results: Any, *, samples: int = 5) -> Figure:
@@ -168,8 +188,8 @@ def approval(results: Any, *, samples: int = 5) -> Figure:
     unless none moves.
     """
     src = as_source(results)
-    df = _table(src, "actors")
-    grid, series = entity_series(df, ["actor"], "approval")
-    moving = {k: s for k, s in series.items() if _varies(s)} or series
+    _need(src, "actors")
+    steps, series = entity_fans(src, "actors", ["actor"], "approval", samples=samples)
+    moving = {k: s for k, s in series.items() if varies(s)} or series
     panel_list = [Panel(str(actor), "approval", s, percent=True) for (actor,), s in moving.items()]
-    return _fans(src, grid, panel_list, "Approval", samples)
+    return _fans(src, steps, panel_list, "Approval", samples)
