@@ -36,6 +36,7 @@ class Stat:
         measure: For a counterfactual's measure, the scenario key of its step
             (``crossed_by``...): the column ends ``.<name>.<step>``.
         help: What it holds (at the horizon unless said).
+        percent: Whether its values are percentages (approval), shown as such.
     """
 
     family: str
@@ -44,6 +45,7 @@ class Stat:
     help: str
     target: bool = False
     measure: bool = False
+    percent: bool = False
 
     def column(self, subject: str, step: int | None = None) -> str:
         """The column of ``subject`` (a measure's also of its ``step``; ``None``: the horizon)."""
@@ -70,14 +72,14 @@ STATS = (
     Stat("front", "forces", "float", "a side's forces (front.F.forces.SIDE)"),
     Stat("channel", "level", "float", "rung index, or level on a continuous ladder"),
     Stat("channel", "reversals", "int", "changes of direction of the rung path"),
-    Stat("actor", "approval", "float", "approval (%)", target=True),
+    Stat("actor", "approval", "float", "approval (%)", target=True, percent=True),
     Stat("actor", "readiness", "float", "min readiness over required stocks", target=True),
     Stat("actor", "payoff", "float", "cumulative payoff", target=True),
     Stat("actor", "economy", "float", "economy index (1 = baseline)", target=True),
     Stat("red_line", "crossed_by", "bool", "crossed by a step", measure=True),
     Stat("front", "territory_at", "float", "territory at a step", measure=True),
     Stat("dyad", "max_escalation_by", "float", "peak escalation by a step", measure=True),
-    Stat("actor", "approval_at", "float", "approval at a step", measure=True),
+    Stat("actor", "approval_at", "float", "approval at a step", measure=True, percent=True),
 )
 """Every kind of outcome column, in the order the recorder writes them."""
 
@@ -161,6 +163,26 @@ def is_probability(col: str) -> bool:
     """Whether a column is a yes/no per run (its mean is a probability)."""
     name = parse(col)
     return name is not None and name.stat is not None and name.stat.probability
+
+
+def in_percent(col: str) -> bool:
+    """Whether a column reads in percent: a probability (its mean over runs) or a percentage."""
+    name = parse(col)
+    return (
+        name is not None and name.stat is not None and (name.stat.probability or name.stat.percent)
+    )
+
+
+def subjects(columns: object, family: str, name: str) -> list[str]:
+    """The subjects of the ``family.*.name`` columns among ``columns``, in their order
+    (``subjects(df.columns, "red_line", "crossed")`` → the red lines' ids)."""
+    want = stat(family, name)
+    out = []
+    for col in columns:  # type: ignore[attr-defined]
+        n = parse(str(col))
+        if n is not None and n.stat == want and n.extra is None:
+            out.append(n.subject)
+    return out
 
 
 def is_target(col: str) -> bool:

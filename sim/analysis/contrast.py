@@ -18,6 +18,7 @@ from sim.analysis.intervals import Z95, PairedDifference, wilson
 from sim.analysis.outcome_stats import ArmOutcomes, flag
 from sim.analysis.query import Query, _ident, _literal, clean
 from sim.analysis.scripted import forced_label, measure_red_line
+from sim.outcomes import in_percent
 
 
 def _forced_sql(columns: list[str], col: str) -> tuple[str, str, str, str] | None:
@@ -158,7 +159,7 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
     """The comparison table as text for a terminal."""
     lines = [f"Counterfactual {cf_id}: {runs:,} runs per arm on common random numbers", ""]
     for (col, label), grp in table.groupby(["measure", "label"], sort=False):
-        boolean = col.startswith("red_line.") or ".approval" in col  # shares in percent
+        boolean = in_percent(col)  # shares and approval in percent
         lines.append(label)
         for r in grp.itertuples(index=False):
             scripted, note = _text(getattr(r, "scripted", "")), _text(getattr(r, "note", ""))

@@ -36,7 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-PARAM = "param."
+from sim.outcomes import param_column
+
+PARAM = param_column("")  # the prefix of the sampled parameters' columns
 OPS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,
     "<=": operator.le,

@@ -22,9 +22,12 @@ import pandas as pd
 
 from sim.analysis.intervals import Z95, PairedDifference, band, paired_difference, wilson
 from sim.analysis.outcome_stats import ArmOutcomes, flag
+from sim.analysis.paths import red_line_dyads
 from sim.analysis.persistence import reversal_bands
 from sim.analysis.query import Query, _ident, clean
 from sim.analysis.scripted import forced_label, month_namer
+from sim.analysis.source import Source, as_source
+from sim.outcomes import column, subjects
 
 MAX_DYADS = 6
 """How many dyads the summary shows: the red lines' dyads first, then the most escalated."""
@@ -208,15 +211,26 @@ __all__ = [
     "band",
     "paired_difference",
     "summarize",
+    "summary_of",
     "wilson",
 ]
+
+
+def summary_of(src: Source) -> Summary:
+    """The :class:`Summary` of the result behind ``src``, computed once per source (a result
+    that summarises itself, such as a sensitivity design's, is asked)."""
+
+    def compute() -> Summary:
+        if not isinstance(src.obj, Mapping) and hasattr(src.obj, "summary"):
+            return src.obj.summary()
+        return summarize(src.obj)
+
+    return src.memo("summary", compute)
 
 
 def _month_namer(results: Any, scenario: Any) -> Any:
     """``date_of(step)`` for the scripted labels, or ``None`` (steps are then numbered)."""
     try:
-        from sim.analysis.source import as_source
-
         return month_namer(as_source(results if scenario is None else {"scenario": scenario}))
     except Exception:  # a label is not worth failing a summary for
         return None
@@ -227,8 +241,6 @@ def _horizon_label(scenario: Any) -> str:
     if time is None:
         return "the horizon"
     try:
-        from sim.analysis.source import as_source
-
         date = as_source({"scenario": scenario}).dates(np.array([time.horizon]))[0]
         return f"step {time.horizon} ({pd.Timestamp(date):%Y-%m-%d})"
     except Exception:  # a label is not worth failing a summary for
@@ -239,11 +251,7 @@ def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
     """P(crossed) per red line; crossings an event or the arm set are left out and said."""
     from .legends import with_date
 
-    rids = [
-        c[len("red_line.") : -len(".crossed")]
-        for c in o.columns
-        if c.startswith("red_line.") and c.endswith(".crossed")
-    ]
+    rids = subjects(o.columns, "red_line", "crossed")
     exprs: dict[str, str] = {}
     for rid in rids:
         crossed = flag(f"red_line.{rid}.crossed", o.columns)
@@ -300,15 +308,9 @@ def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
 
 def _main_dyads(o: ArmOutcomes, scenario: Any) -> list[str]:
     """The dyads to show: those of red lines first, then by median peak escalation."""
-    cols = [c for c in o.columns if c.startswith("escalation.") and c.endswith(".max")]
-    dyads = [c[len("escalation.") : -len(".max")] for c in cols]
-    first: list[str] = []
-    if scenario is not None:
-        for rl in getattr(scenario, "red_lines", {}).values():
-            other = rl.watch.channel.split(".", 1)[0]
-            key = "-".join(sorted((rl.owner, other)))
-            if key in dyads and key not in first:
-                first.append(key)
+    dyads = subjects(o.columns, "escalation", "max")
+    cols = [column("escalation", d, "max") for d in dyads]
+    first = [d for d in red_line_dyads(scenario) if d in dyads] if scenario is not None else []
     found = o.medians(cols)
     medians = {d: found[f"escalation.{d}.max"] for d in dyads}
     rest = sorted((d for d in dyads if d not in first), key=lambda d: (-medians[d], d))
@@ -324,11 +326,7 @@ def _escalation(o: ArmOutcomes, dyads: list[str]) -> list[Estimate]:
 
 
 def _fronts(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
-    fids = [
-        c[len("front.") : -len(".territory")]
-        for c in o.columns
-        if c.startswith("front.") and c.endswith(".territory")
-    ]
+    fids = subjects(o.columns, "front", "territory")
     sides = {}
     for fid in fids:
         front = getattr(scenario, "fronts", {}).get(fid) if scenario is not None else None

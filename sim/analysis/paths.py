@@ -5,15 +5,22 @@ run at every step. A 10,000-run flagship has tables of several million rows, so 
 sorts or groups with pandas: id columns become integer codes (categories are codes already),
 steps and runs are indexed through lookup tables, and one scatter fills a groups × steps × runs
 cube. Everything is linear in the number of rows.
+
+Which dyads' paths come first — those the scenario's red lines are about
+(:func:`red_line_dyads`) — is here too, for the figures, the summary and the stories alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.scenario import conditions
+from sim.scenario.schema import dyad_key
 
 _LUT_LIMIT = 50_000_000
 """Largest id for which a lookup table (instead of a sort) indexes steps and runs."""
@@ -144,3 +151,14 @@ def arms_of(df: pd.DataFrame) -> list[str]:
         present = set(col.unique())
         return [str(a) for a in col.cat.categories if a in present]
     return [str(a) for a in pd.unique(col)]
+
+
+def red_line_dyads(scenario: Any) -> list[str]:
+    """Dyads the scenario's red lines are about (owner and watched actor), in document order."""
+    out: list[str] = []
+    for rl in getattr(scenario, "red_lines", {}).values():
+        for _, leaf in conditions.leaves(rl.watch, ()):
+            key = dyad_key(rl.owner, conditions.leaf_channel(leaf).split(".", 1)[0])
+            if key not in out:
+                out.append(key)
+    return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.analysis.outcome_stats import ArmOutcomes
 from sim.analysis.query import _ident
+from sim.outcomes import column, subjects
 
 TOP = 3
 """How many of the most reversing channels the summary names."""
@@ -30,9 +31,7 @@ def reversal_bands(o: ArmOutcomes, scenario: Any = None) -> list[tuple[str, floa
     the outcomes table has no reversal columns (older results, no discrete channel).
     """
     cols = {
-        c[len("channel.") : -len(".reversals")]: c
-        for c in o.columns
-        if c.startswith("channel.") and c.endswith(".reversals")
+        r: column("channel", r, "reversals") for r in subjects(o.columns, "channel", "reversals")
     }
     refs = [r for r in cols if _chooses(scenario, r)] or list(cols)
     if not refs or o.n == 0:

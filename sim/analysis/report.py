@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.estimands import summary_of
 from sim.analysis.mdescape import fence as _fence
 from sim.analysis.mdescape import md as _md
 from sim.analysis.source import Source, as_source
@@ -71,7 +72,7 @@ def _num(x: float) -> str:
 def _estimands(src: Source) -> list[Block]:
     if not src.has("outcomes"):
         return [Block("h2", "Key estimands"), Block("p", "No outcomes table: nothing to estimate.")]
-    summary = src.summary()
+    summary = summary_of(src)
     frame = summary.to_frame()
     blocks = [
         Block("h2", "Key estimands"),
@@ -271,13 +272,15 @@ def _extras(src: Source) -> list[Block]:
 
 def _sensitivity(src: Source) -> list[Block]:
     from sim.analysis.plots.sensitivity import NEGATIVE_S1, TOP, indices_table
+    from sim.tables import INDICES
 
     found = indices_table(src)
     if found is None:
         return []
     method, table = found
+    cols = INDICES[method]
+    main, conf, other = cols.main, cols.conf, cols.second
     if method == "morris":
-        main, conf, other = "mu_star", "mu_star_conf", "sigma"
         note = (
             "Morris elementary effects: μ* is how much a factor moves the target (in the "
             "target's units), with its 95% bootstrap interval; σ the spread of its effects "
@@ -285,7 +288,6 @@ def _sensitivity(src: Source) -> list[Block]:
         )
         header = ["target", "rank", "factor", "μ* ± 95% CI", "σ"]
     else:
-        main, conf, other = "ST", "ST_conf", "S1"
         note = (
             "Sobol indices: ST is the share of the target's variance a factor explains, "
             "interactions included; S1 its share alone; each with its 95% bootstrap "

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.outcomes import parse, stat
+
 
 @dataclass(frozen=True)
 class Forced:
@@ -88,14 +90,13 @@ def forced_label(
 def measure_red_line(col: str) -> tuple[str, float] | None:
     """``(red line id, by step)`` of a crossing measure (``red_line.X.crossed``,
     ``red_line.X.crossed_by.24``), or ``None`` for any other outcomes column."""
-    if not col.startswith("red_line."):
+    name = parse(col)
+    if name is None or name.stat is None:
         return None
-    rest = col[len("red_line.") :]
-    if rest.endswith(".crossed"):
-        return rest[: -len(".crossed")], np.inf
-    rid, sep, by = rest.rpartition(".crossed_by.")
-    if sep and by.isdigit():
-        return rid, float(by)
+    if name.stat == stat("red_line", "crossed"):
+        return name.subject, np.inf
+    if name.stat == stat("red_line", "crossed_by") and name.step is not None:
+        return name.subject, float(name.step)
     return None
 
 

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-TIME_TABLES = ("actors", "stocks", "channels", "dyads", "fronts")
+from sim.tables import TIME_TABLES
+
 READ_COLUMNS = {"dyads": ("run", "step", "date", "actor", "target", "escalation")}
 """Columns the figures read of a table in a results folder, when far fewer than it holds: the
 dyads table of a 10,000-run flagship reads in 0.2 s instead of 1.8 s without its belief and
 hostility columns."""
-TABLES = (*TIME_TABLES, "events", "params", "outcomes")
 
 _STEP_OFFSETS = {
     "day": lambda n: pd.DateOffset(days=n),
@@ -119,18 +119,6 @@ class Source:
         if isinstance(self.obj, Mapping):
             return self.obj.get(name)
         return getattr(self.obj, name, None)
-
-    def summary(self) -> Any:
-        """The result's :class:`~sim.analysis.estimands.Summary` (computed once)."""
-
-        def compute() -> Any:
-            if not isinstance(self.obj, Mapping) and hasattr(self.obj, "summary"):
-                return self.obj.summary()
-            from sim.analysis.estimands import summarize
-
-            return summarize(self.obj)
-
-        return self.memo("summary", compute)
 
     # --- time ---------------------------------------------------------------------------------
 

@@ -22,8 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.paths import red_line_dyads
 from sim.analysis.series import arms, dyad_cube, dyad_paths_of, equals
 from sim.analysis.source import as_source
+from sim.outcomes import parse, stat
 from sim.scenario import conditions
 
 MAX_EVENTS = 40
@@ -179,14 +181,13 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
     if row is None:
         return []
     out = row.index
-    from sim.analysis.plots.escalation import red_line_dyads
-
     dyads = red_line_dyads(src.scenario)  # the dyads worth a line; all without red lines
     lines = []
     for col in out:
         name = str(col)
-        if name.startswith("red_line.") and name.endswith(".crossed"):
-            rid = name[len("red_line.") : -len(".crossed")]
+        kind = parse(name)
+        if kind is not None and kind.stat == stat("red_line", "crossed"):
+            rid = kind.subject
             if bool(row[col]):
                 step = row.get(f"red_line.{rid}.step", np.nan)
                 when = ""
@@ -203,8 +204,8 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
                 lines.append(f"red line {rid} not crossed")
         elif (m := _ESC_MAX.match(name)) is not None and (not dyads or m["dyad"] in dyads):
             lines.append(f"peak escalation {m['dyad']}: {float(row[col]):.1f}")
-        elif name.startswith("front.") and name.endswith(".territory"):
-            fid = name[len("front.") : -len(".territory")]
+        elif kind is not None and kind.stat == stat("front", "territory"):
+            fid = kind.subject
             lines.append(f"front {fid}: {float(row[col]):+,.0f} km² at the horizon")
     return lines
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis.source import as_source
 from sim.analysis.style import arm_color, compact, panels, signed, styled
+from sim.outcomes import is_probability
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -38,7 +39,7 @@ def comparison_table(results: Any) -> pd.DataFrame | None:
 
 def is_proportion(measure: str) -> bool:
     """Whether a measure (an outcomes column) is a probability: a red line's crossing."""
-    return measure.startswith("red_line.") and ".crossed" in measure
+    return is_probability(measure)
 
 
 def counterfactual_effects(results: Any) -> Figure:

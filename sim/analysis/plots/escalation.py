@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.analysis.fan import Shares
+from sim.analysis.paths import red_line_dyads
 from sim.analysis.plots._fans import Panel, fan_figure
 from sim.analysis.series import Series, arms, channel_fans, dyad_fans, equals, rung_shares_of
 from sim.analysis.source import as_source
 from sim.analysis.style import LADDER_CMAP, date_axis, draw_fan, panels, styled
-from sim.scenario import conditions
 from sim.scenario.schema import dyad_key
 
 if TYPE_CHECKING:
@@ -30,17 +30,6 @@ def dyad_paths(src: Source, samples: int = 5) -> tuple[np.ndarray, dict[str, Ser
         the outcomes table) in key order.
     """
     return dyad_fans(src, samples)
-
-
-def red_line_dyads(scenario: Any) -> list[str]:
-    """Dyads the scenario's red lines are about (owner and watched actor), in document order."""
-    out: list[str] = []
-    for rl in getattr(scenario, "red_lines", {}).values():
-        for _, leaf in conditions.leaves(rl.watch, ()):
-            key = dyad_key(rl.owner, conditions.leaf_channel(leaf).split(".", 1)[0])
-            if key not in out:
-                out.append(key)
-    return out
 
 
 def escalation_fan(results: Any, *, dyads: list[str] | None = None, samples: int = 5) -> Figure:

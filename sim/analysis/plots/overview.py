@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.analysis.paths import red_line_dyads
 from sim.analysis.plots.escalation import (
     ESCALATION_LABEL,
     draw_shares,
     dyad_paths,
-    red_line_dyads,
     rung_legend,
     rung_names,
 )

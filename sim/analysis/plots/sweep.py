@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.style import arm_color, panels, set_title, styled
+from sim.outcomes import parse, stat
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,7 +27,8 @@ MAX_OUTCOMES = 6
 
 
 def _is_share(outcome: str) -> bool:
-    return outcome.startswith("red_line.") and outcome.endswith(".crossed")
+    name = parse(outcome)
+    return name is not None and name.stat == stat("red_line", "crossed")
 
 
 def response_curves(table: pd.DataFrame, params: Sequence[str], *, title: str = "") -> Figure:
