@@ -1,6 +1,7 @@
 """Write the reference numbers of the figures and tables for ``test_out_of_core.py``.
 
-The reference is what the in-memory pandas path gave before the query layer (commit 9d92182):
+The reference is what the in-memory pandas path gave before the query layer (first at commit
+9d92182; regenerated on main just before the merge, whose summary dates its steps):
 run this file from a checkout of that commit to make it again::
 
     PYTHONPATH=. .venv/bin/python tests/analysis/capture_reference.py
