@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario import conditions
+from sim.scenario.schema import dyad_key, payoff_key
 
 from .errors import ModelError
 from .felt import felt_weights, war_hostility
@@ -550,10 +551,9 @@ class Layout:
             missing = []
             for a, ra in enumerate(s1.rung_ids):
                 for b, rb in enumerate(s2.rung_ids):
-                    keys = [ra + rb, f"{ra},{rb}", f"{ra}-{rb}", f"{ra}_{rb}", f"{ra} {rb}"]
-                    key = next((k for k in keys if k in g.payoffs), None)
-                    if key is None:
-                        missing.append(ra + rb)
+                    key = payoff_key(ra, rb)
+                    if key not in g.payoffs:
+                        missing.append(key)
                     else:
                         table[a, b] = g.payoffs[key]
             if missing:
@@ -583,12 +583,7 @@ class Layout:
         self.dyad_index = {p: d for d, p in enumerate(self.dyads)}
         self.dyad_src = np.array([p[0] for p in self.dyads], dtype=np.intp)
         self.dyad_dst = np.array([p[1] for p in self.dyads], dtype=np.intp)
-        self.dyad_reverse = np.array(
-            [self.dyad_index[(j, i)] for i, j in self.dyads], dtype=np.intp
-        )
         # unordered dyads named with schema.dyad_key (ids sorted), each with its two directions
-        from sim.scenario.schema import dyad_key
-
         keys: dict[str, tuple[int, int]] = {}
         for d, (i, j) in enumerate(self.dyads):
             key = dyad_key(self.actors[i], self.actors[j])

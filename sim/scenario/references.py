@@ -35,6 +35,7 @@ from .schema import (
     Scenario,
     Stock,
     dyad_key,
+    payoff_key,
     resolve_defaults,
 )
 from .tree import Path
@@ -420,7 +421,7 @@ class Checker:
             self.add((*path, "channels"), "a game is played between two different channels")
         if len(ladders) != 2 or None in ladders:
             return
-        pairs = [a + b for a in ladders[0].rung_ids for b in ladders[1].rung_ids]
+        pairs = [payoff_key(a, b) for a in ladders[0].rung_ids for b in ladders[1].rung_ids]
         missing = [p for p in pairs if p not in game.payoffs]
         unknown = [k for k in game.payoffs if k not in pairs]
         for key in unknown:

@@ -37,7 +37,6 @@ ChannelRef = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Z
 Rung = Annotated[str, Field(min_length=1)]
 Probability = Number  # range checked in references (a distribution's support must fit too)
 
-STEP_UNITS = ("day", "week", "month", "year")
 POLICIES = (
     "utility",
     "richardson",
@@ -433,8 +432,16 @@ class RedLine(Block):
         return [] if self.response is None else [self.response]
 
 
+def payoff_key(row: str, column: str) -> str:
+    """The key of a game's payoff for a pair of rungs: row rung then column rung (``CD``)."""
+    return row + column
+
+
 class Game(Block):
-    """A payoff table over a pair of channels, played every step (a repeated game)."""
+    """A payoff table over a pair of channels, played every step (a repeated game).
+
+    ``payoffs`` is keyed by :func:`payoff_key` of each pair of rungs, the one spelling.
+    """
 
     channels: list[ChannelRef] = Field(min_length=2, max_length=2)
     payoffs: dict[str, list[float]]
