@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import conditions, effects_checks
+from . import conditions, effects_checks, policy_specs
 from .distributions import is_distribution
 from .history import check_history
 from .schema import (
@@ -231,7 +231,7 @@ class Checker:
         if s.sensitivity is not None:
             self.sensitivity()
         check_history(self)
-        self.policies()
+        policy_specs.check(self)
         return self.issues
 
     def actor_fields(self, block: ActorFields, path: Path, owner: str | None) -> None:
@@ -597,52 +597,6 @@ class Checker:
             if any(ch.target == y for ch in self.s.actors[x].channels.values()):
                 return True
         return False
-
-    def policies(self) -> None:
-        defaults = self.s.defaults
-        default_policy = defaults.policy if defaults is not None else None
-        for aid, actor in (self.s.actors or {}).items():
-            if aid in self.broken.get("partial", ()):
-                continue  # it lost keys to validation: what it needs may be among them
-            policy = actor.policy or default_policy or "utility"
-            if actor.policy is not None:
-                path, key, source = ("actors", aid, "policy"), False, ""
-            else:
-                path, key, source = ("actors", aid), True, " (from defaults)"
-            if policy == "richardson":
-                if actor.richardson is None:
-                    self.add(
-                        path, f"policy richardson{source} needs a richardson block {{k, a, g}}", key
-                    )
-                continuous = [
-                    c
-                    for c in actor.channels.values()
-                    if c.ladder in self.s.ladders and self.s.ladders[c.ladder].is_continuous
-                ]
-                known = all(c.ladder in self.s.ladders for c in actor.channels.values())
-                if not continuous and known:
-                    self.add(
-                        path,
-                        f"policy richardson{source} moves a channel on a continuous "
-                        "ladder; this actor has none",
-                        key,
-                    )
-            elif policy == "always":
-                if actor.rung is None:
-                    self.add(path, f"policy always{source} needs 'rung': the rung it plays", key)
-                else:
-                    for ch in actor.channels.values():
-                        ladder = self.s.ladders.get(ch.ladder)
-                        self.rung(ch.ladder, ladder, actor.rung, ("actors", aid, "rung"))
-            elif policy == "scripted":
-                for cid, ch in actor.channels.items():
-                    if ch.script is None:
-                        self.add(
-                            ("actors", aid, "channels", cid),
-                            f"policy scripted{source} needs a script on every channel; "
-                            f"{cid!r} has none",
-                            key=True,
-                        )
 
 
 def check(scenario: Scenario, broken: Mapping[str, set[Any]] | None = None) -> list[Issue]:

@@ -37,17 +37,6 @@ ChannelRef = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Z
 Rung = Annotated[str, Field(min_length=1)]
 Probability = Number  # range checked in references (a distribution's support must fit too)
 
-POLICIES = (
-    "utility",
-    "richardson",
-    "tit_for_tat",
-    "suspicious_tit_for_tat",
-    "grim_trigger",
-    "always",
-    "fixed",
-    "scripted",
-)
-
 
 class Block(BaseModel):
     """Base of every block: frozen, strict, closed."""
@@ -297,7 +286,8 @@ class RichardsonParams(Block):
 class ActorFields(Block):
     """Fields an actor may inherit from ``defaults``."""
 
-    policy: Literal[POLICIES] | None = None  # type: ignore[valid-type]
+    policy: Id | None = None
+    """A registered policy (checked in :mod:`sim.scenario.policy_specs`); ``utility`` if none."""
     precision: Number | None = None
     risk_tolerance: Number | None = None
     switch_cost: Number | None = None

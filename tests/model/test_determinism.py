@@ -94,7 +94,7 @@ def test_param_values_replace_samples_without_shifting_other_draws(flagship):
     base = Wargame(flagship, replications=30, rng=9)
     fixed = Wargame(flagship, replications=30, rng=9, param_values={path: np.full(30, 0.123)})
     np.testing.assert_array_equal(fixed.params.table_values()[path], 0.123)
-    assert fixed.weights[:, fixed.layout.actor_index["ROK"], 4].tolist() == [0.123] * 30
+    assert fixed.minds.weights[:, fixed.layout.actor_index["ROK"], 4].tolist() == [0.123] * 30
     for p, v in base.params.sampled.items():
         if p != path:
             np.testing.assert_array_equal(v, fixed.params.sampled[p])
