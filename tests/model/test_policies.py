@@ -7,8 +7,7 @@ import pytest
 from model_helpers import CD_LADDER, build, scenario_file
 
 from sim.model import POLICIES, ModelError, Wargame
-from sim.scenario import ScenarioError
-from sim.scenario import policy_specs
+from sim.scenario import ScenarioError, policy_specs
 
 
 def test_every_policy_of_the_language_is_registered_with_a_classifier():
