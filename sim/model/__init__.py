@@ -16,8 +16,8 @@ from .errors import ModelError, ModelWarning
 # model: numpy only) to check a scenario without paying for Mesa and pandas.
 _LAZY = {
     "POLICIES": ".policies",
-    "explain": ".simulate",
-    "simulate": ".simulate",
+    "explain": ".runs",
+    "simulate": ".runs",
     "StateAgent": ".agent",
     "Wargame": ".wargame",
 }

@@ -45,6 +45,7 @@ from .errors import ModelError
 from .escalation import Escalation
 from .eventlog import EventLog
 from .exogenous import Exogenous
+from .explanation import explain_terms
 from .games import accrue_payoffs
 from .hostility import RungHostility
 from .layout import Layout
@@ -404,9 +405,7 @@ class Wargame(mesa.Model):
 
     def explain(self, ref: str, run: int | None = None):
         """Why channel ``ref`` (``"ROK.arm_ukraine"``) would move: its utility terms by rung,
-        for one run or the mean over runs (:func:`sim.model.explain.explain_terms`)."""
-        from .explain import explain_terms
-
+        for one run or the mean over runs (:func:`sim.model.explanation.explain_terms`)."""
         return explain_terms(self, ref, run)
 
     # --- results ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ModelError
-from .explain import Explanation, explain_terms, perceived_by
+from .explanation import Explanation, explain_terms, perceived_by
 from .wargame import Wargame
 
 

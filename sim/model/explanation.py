@@ -1,6 +1,6 @@
 """Why a utility actor would move: the utility of every rung of one channel, term by term.
 
-:func:`explain_terms` reads a model in its current state; :func:`sim.model.simulate.explain`
+:func:`explain_terms` reads a model in its current state; :func:`sim.model.runs.explain`
 steps a fresh model of a scenario to a step first, so an analyst asks about one actor,
 channel, step and run ("why did Seoul move in run 17 in March 2025?") without keeping the
 model of an ensemble. The terms are those of :mod:`~sim.model.policies.utility`, named in
