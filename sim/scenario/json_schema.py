@@ -93,7 +93,7 @@ def scenario_json_schema() -> dict[str, Any]:
 def _policies(defs: dict[str, Any]) -> None:
     """``policy`` from the policy registry: each name with its summary, and the actor keys a
     policy needs made required when an actor names it."""
-    registered = specs()
+    registered = dict(sorted(specs().items()))
     names = {
         "type": "string",
         "oneOf": [{"const": n, "description": sp.summary} for n, sp in registered.items()],

@@ -95,17 +95,18 @@ def unknown(name: str) -> str | None:
     known = specs()
     if name in known:
         return None
-    hint = did_you_mean(name, list(known)) or f" (policies: {listing(list(known))})"
+    hint = did_you_mean(name, list(known)) or f" (policies: {listing(sorted(known))})"
     return f"unknown policy {name!r}{hint}"
 
 
 def markdown_table() -> str:
-    """The table of policies for ``docs/scenarios.md`` (a test keeps the docs equal to it)."""
+    """The table of policies for ``docs/scenarios.md``, by name (a test keeps the docs equal
+    to it): what reads the classifier besides the tests."""
     rows = [
         "| policy | what it does | ladders | needs | stochastic | memory |",
         "|---|---|---|---|---|---|",
     ]
-    for s in specs().values():
+    for _, s in sorted(specs().items()):
         needs = [f"`{k}` ({why})" for k, why in s.actor_keys.items()]
         needs += [f"`{k}` on every channel ({why})" for k, why in s.channel_keys.items()]
         memory = "all" if s.memory_depth == float("inf") else f"{s.memory_depth:g}"

@@ -3,6 +3,8 @@ needs checked at ``file:line:col`` and listed in the JSON Schema, with no other 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,11 @@ def test_the_json_schema_and_the_docs_table_come_from_the_registry(ratchet):
         "| `ratchet` | Climbs max_step rungs a step up to the actor's rung | rungs | `rung` "
         in (policy_specs.markdown_table())
     )
+
+
+def test_the_docs_table_of_policies_is_the_generated_one():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text("utf-8")
+    start = docs.index("\n", docs.index("<!-- policies: generated")) + 1
+    shown = docs[start : docs.index("<!-- /policies -->")]
+    assert shown == policy_specs.markdown_table(), "paste markdown_table() into docs/scenarios.md"
+    assert shown.count("\n| `") == len(POLICIES) == 8
