@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from sim.scenario import conditions
-from sim.scenario.schema import dyad_key, payoff_key
+from sim.scenario.commitments import payoff_key
+from sim.scenario.schema import dyad_key
 
 from .errors import ModelError
 from .felt import felt_weights, war_hostility
@@ -81,7 +82,7 @@ class StockSpec:
     actor: int
     cat: int
     path: str
-    spec: Any  # schema.Stock or None for an implicit recipient stock
+    spec: Any  # actors.Stock or None for an implicit recipient stock
 
 
 @dataclass
@@ -97,12 +98,12 @@ class AllianceSpec:
     index: int
     id: str
     members: np.ndarray  # (A,) bool
-    trigger: Any  # schema.Trigger | None
+    trigger: Any  # commitments.Trigger | None
     lag: int
     mode: str
     reliability: tuple[str, Any]
     patron: int
-    pressure: Any  # schema.Pressure | None
+    pressure: Any  # commitments.Pressure | None
     pressure_client: int = -1
     pressure_channel: int = -1
     pressure_front: int = -1

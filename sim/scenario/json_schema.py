@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .actors import Weights
 from .policy_specs import specs
-from .schema import Scenario, Weights
+from .schema import Scenario
 
 SCHEMA_FILE = "wargame.schema.json"
 """Its name in ``sim/library/``."""

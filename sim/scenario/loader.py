@@ -13,13 +13,14 @@ from typing import Any
 
 from . import overrides as _overrides
 from . import references
+from .actors import resolve_defaults
 from .calibration import attach as attach_posterior
 from .errors import Problem, ScenarioError
 from .includes import resolve_includes
 from .limits import case_clashes
 from .partial import validate_partially
 from .paths import uncertain_parameters
-from .schema import Scenario, resolve_defaults
+from .schema import Scenario
 from .tree import PMap, flatten, parse_yaml, read_text
 from .validation import to_problems, validate
 

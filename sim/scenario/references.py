@@ -18,25 +18,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import conditions, effects_checks, policy_specs
+from .actors import ActorFields, Approval, Beliefs, Channel, Observe, Stock, resolve_defaults
+from .commitments import FlowAbove, payoff_key
 from .distributions import is_distribution
 from .history import check_history
 from .schema import (
-    ActorFields,
-    Approval,
-    Beliefs,
-    Channel,
-    FlowAbove,
     Ladder,
     MeasureActor,
     MeasureDyad,
     MeasureFront,
     MeasureRedLine,
-    Observe,
     Scenario,
-    Stock,
     dyad_key,
-    payoff_key,
-    resolve_defaults,
 )
 from .tree import Path
 from .validation import Issue, did_you_mean, listing
