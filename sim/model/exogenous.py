@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from .entities import rung_level
 from .errors import ModelError
-from .layout import Layout, rung_level
+from .layout import Layout
 
 
 class Exogenous:
