@@ -1,8 +1,7 @@
 """The compiled form of a scenario's entities: one small record per channel, flow link, stock,
 alliance, obligation, front, deployment and event, with indices into the model's axes
 (:class:`~sim.model.layout.Layout` builds them; :func:`compile_alliances` the alliances and their
-duties), and :func:`rung_level`, the one reading of a
-rung written in a scenario as a level."""
+duties), and :func:`rung_level`, the one reading of a rung written in a scenario as a level."""
 
 from __future__ import annotations
 
