@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import sim
+
 from .validation import did_you_mean, listing
 
 if TYPE_CHECKING:
@@ -83,8 +85,6 @@ def specs() -> dict[str, PolicySpec]:
     global _builtins_loaded
     if not _builtins_loaded:
         _builtins_loaded = True
-        import sim
-
         for module in sim.POLICY_MODULES:
             importlib.import_module(module)
     return SPECS
