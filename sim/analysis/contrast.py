@@ -117,7 +117,7 @@ def render_contrast(table: pd.DataFrame, cf_id: str, runs: int) -> str:
     """The comparison table as text for a terminal."""
     lines = [f"Counterfactual {cf_id}: {runs:,} runs per arm on common random numbers", ""]
     for (col, label), grp in table.groupby(["measure", "label"], sort=False):
-        boolean = col.startswith("red_line.")
+        boolean = col.startswith("red_line.") or ".approval" in col  # shares in percent
         lines.append(label)
         for r in grp.itertuples(index=False):
             scripted, note = _text(getattr(r, "scripted", "")), _text(getattr(r, "note", ""))

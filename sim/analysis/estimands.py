@@ -161,6 +161,10 @@ class Summary:
     runs: int
     horizon: str
     estimates: list[Estimate] = field(default_factory=list)
+    legends: dict[str, str] = field(default_factory=dict)
+    """Kind → one line saying what its numbers mean (:mod:`sim.analysis.legends`)."""
+    overrides: list[str] = field(default_factory=list)
+    """The ``PATH=VALUE`` overrides the ensemble ran with (``--set``), echoed first."""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate (columns of :class:`Estimate`)."""
@@ -171,6 +175,8 @@ class Summary:
     def render(self) -> str:
         """The summary as text for a terminal: one section per kind, one line per estimate."""
         lines = [f"{self.title} — {self.runs:,} runs to {self.horizon}"]
+        if self.overrides:
+            lines.append(f"with --set {' · '.join(self.overrides)}")
         arms = list(dict.fromkeys(e.arm for e in self.estimates))
         sections = (
             ("red_line", "Red lines: P(crossed by the horizon) [95 % Wilson interval]"),
@@ -185,6 +191,8 @@ class Summary:
             if not items:
                 continue
             lines += ["", heading]
+            if self.legends.get(kind):
+                lines.append(f"  ({self.legends[kind]})")
             width = max(len(e.name) for e in items)
             for arm in arms:
                 these = [e for e in items if e.arm == arm]
@@ -272,7 +280,12 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
             Estimate("reversals", name, "reversals per run", med, lo, hi, len(df), arm)
             for name, med, lo, hi in reversal_bands(df, scenario)
         ]
-    return Summary(title=title, runs=runs, horizon=horizon, estimates=estimates)
+    from .legends import legends
+
+    manifest = results.get("manifest") if isinstance(results, Mapping) else None
+    manifest = manifest or getattr(results, "manifest", None) or {}
+    overrides = [str(o) for o in manifest.get("overrides") or []]
+    return Summary(title, runs, horizon, estimates, legends(scenario), overrides)
 
 
 def _arms(col: pd.Series) -> list[str | None]:
@@ -307,6 +320,8 @@ def _horizon_label(scenario: Any) -> str:
 
 def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any, date_of: Any) -> list[Estimate]:
     """P(crossed) per red line; crossings an event or the arm set are left out and said."""
+    from .legends import with_date
+
     out = []
     for col in df.columns:
         if not (col.startswith("red_line.") and col.endswith(".crossed")):
@@ -326,7 +341,7 @@ def _red_lines(df: pd.DataFrame, arm: str | None, scenario: Any, date_of: Any) -
         if k and step_col in df:
             steps = df[step_col].to_numpy(dtype=float)[crossed & free]
             if np.isfinite(steps).any():
-                note = f"median step of crossing {np.nanmedian(steps):g}"
+                note = f"median step of crossing {with_date(np.nanmedian(steps), scenario)}"
         if f is not None and not label:
             note = f"among {n:,} unforced runs; {f.count:,} {f.label}; {note}".rstrip("; ")
         owner = ""

@@ -113,16 +113,15 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _figures(src: Source, names: list[str] | None) -> list[Block]:
+def _figures(src: Source, names: list[str], tick: Any) -> list[Block]:
     from sim.analysis import plots
 
-    support = plots.supported(src)
-    chosen = [n for n, why in support.items() if why is None] if names is None else names
     blocks = [Block("h2", "Figures")]
-    for name in chosen:
+    for name in names:
         spec = plots.FIGURES[name]
         fig = spec.draw(src)
         blocks.append(Block("figure", text=spec.caption, data=_png(fig), name=name))
+        tick()
     if len(blocks) == 1:
         blocks.append(Block("p", "These results support no figure."))
     return blocks
@@ -177,6 +176,7 @@ def _reproduce(src: Source) -> list[Block]:
         ("chunk_size", "chunk size"),
         ("record", "record"),
         ("arms", "arms"),
+        ("overrides", "overrides (--set)"),
         ("scenario_id", "scenario"),
         ("scenario_sha256", "scenario sha256"),
         ("started", "started"),
@@ -204,19 +204,28 @@ def _reproduce(src: Source) -> list[Block]:
     return blocks
 
 
-def build(results: Any, *, figures: list[str] | None = None) -> list[Block]:
-    """The report's blocks, in order (used by both renderers)."""
+def build(results: Any, *, figures: list[str] | None = None, progress: Any = None) -> list[Block]:
+    """The report's blocks, in order (used by both renderers); ``progress`` counts the parts:
+    the estimands, each figure, the stories."""
+    from sim.analysis.plots import supported
+
     src = as_source(results)
+    names = figures if figures is not None else [n for n, w in supported(src).items() if w is None]
+    tick = (lambda: progress.advance(1)) if progress is not None else (lambda: None)
+    if progress is not None:
+        progress.start(len(names) + 2, 0)
     blocks = [Block("h1", f"After-action report — {src.title}")]
     sc = src.scenario
     if sc is not None and getattr(sc, "description", ""):
         blocks.append(Block("p", " ".join(str(sc.description).split())))
-    blocks += _estimands(src)
-    blocks += _extras(src)
-    blocks += _figures(src, figures)
+    blocks += _estimands(src) + _extras(src)
+    tick()
+    blocks += _figures(src, names, tick)
     blocks += _stories(src)
-    blocks += _reproduce(src)
-    return blocks
+    tick()
+    if progress is not None:
+        progress.stop()
+    return blocks + _reproduce(src)
 
 
 def _extras(src: Source) -> list[Block]:
@@ -261,7 +270,7 @@ def _extras(src: Source) -> list[Block]:
 
 
 def _sensitivity(src: Source) -> list[Block]:
-    from sim.analysis.plots.sensitivity import TOP, indices_table
+    from sim.analysis.plots.sensitivity import NEGATIVE_S1, TOP, indices_table
 
     found = indices_table(src)
     if found is None:
@@ -304,6 +313,8 @@ def _sensitivity(src: Source) -> list[Block]:
                     second,
                 ]
             )
+    if method == "sobol" and (table["S1"] < 0).any():
+        note += f" {NEGATIVE_S1}."
     return [
         Block("h2", f"Sensitivity ({method})"),
         Block("p", note + f" The {TOP} most influential factors per target."),
@@ -415,7 +426,9 @@ def to_markdown(blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
-def write(results: Any, path: str | os.PathLike, *, figures: list[str] | None = None) -> Path:
+def write(
+    results: Any, path: str | os.PathLike, *, figures: list[str] | None = None, progress: Any = None
+) -> Path:
     """Write the after-action report of ``results`` to ``path`` (``.html`` or ``.md``).
 
     The file is written under a temporary name and renamed, so a failed report leaves nothing
@@ -425,13 +438,14 @@ def write(results: Any, path: str | os.PathLike, *, figures: list[str] | None = 
         results: A ``Results`` or a mapping of tables (with ``scenario`` and ``manifest``).
         path: Where to write; the suffix picks the format (``.html``/``.htm`` or ``.md``).
         figures: Figure names to include; every supported figure by default.
+        progress: Told of each part drawn (``start``/``advance``/``stop``), or ``None``.
 
     Raises:
         ValueError: for a suffix that is neither HTML nor Markdown.
     """
     path = Path(path)
     fmt = report_format(path)
-    blocks = build(results, figures=figures)
+    blocks = build(results, figures=figures, progress=progress)
     text = to_html(blocks) if fmt == "html" else to_markdown(blocks)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from .app import BadInput, app
+from .app import BadInput, app, scenario_warnings_to_stderr
 
 # Each module registers its commands on ``app``; keep their top-level imports light.
 from . import validate as _validate  # noqa: F401  isort: skip
@@ -20,6 +20,7 @@ from . import backtest as _backtest  # noqa: F401  isort: skip
 from . import calibrate as _calibrate  # noqa: F401  isort: skip
 from . import sweep as _sweep  # noqa: F401  isort: skip
 from . import discover as _discover  # noqa: F401  isort: skip
+from . import library as _library  # noqa: F401  isort: skip
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     from sim.scenario.errors import ScenarioError
 
     try:
-        rv = app(args=argv, prog_name="wargame", standalone_mode=False)
+        with scenario_warnings_to_stderr():
+            rv = app(args=argv, prog_name="wargame", standalone_mode=False)
     except (BadInput, ScenarioError) as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)

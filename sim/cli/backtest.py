@@ -175,9 +175,12 @@ def render(table: Any, spec: Any, until: str | None) -> None:
     rows = table[table["kind"] != "aggregate"]
     for _, group in rows.groupby("observation", sort=False):
         r = group.iloc[0]
+        # Approval is a share: in percent, its CRPS in percentage points, as everywhere.
+        num = _pct if r["kind"] == "approval" else _num
+        score = _pp if r["kind"] == "approval" else _num
         if r["rule"] == "crps":
-            observed = _num(r["value"]) + (f" ±{_num(r['width'] / 2)}" if r["width"] > 0 else "")
-            fc = f"{_num(r['q50'])} [{_num(r['q05'])}, {_num(r['q95'])}]"
+            observed = num(r["value"]) + (f" ±{score(r['width'] / 2)}" if r["width"] > 0 else "")
+            fc = f"{num(r['q50'])} [{num(r['q05'])}, {num(r['q95'])}]"
             cover = f"{'✓' if r['in50'] else '·'}/{'✓' if r['in90'] else '·'}"
         else:
             observed, fc, cover = "yes", f"p={r['forecast']:.2f}", ""
@@ -186,8 +189,8 @@ def render(table: Any, spec: Any, until: str | None) -> None:
             escape(f"{r['subject']}: {r['observed']}"),
             observed,
             fc,
-            " / ".join(_num(v) for v in group["model"]),
-            " / ".join(_num(v) for v in group["persistence"]),
+            " / ".join(score(v) for v in group["model"]),
+            " / ".join(score(v) for v in group["persistence"]),
             " / ".join(_skill(v) for v in group["skill_persistence"]),
             cover,
         )
@@ -231,6 +234,14 @@ def _num(v: float) -> str:
     from sim.analysis.style import compact
 
     return "–" if v != v else compact(float(v))
+
+
+def _pct(v: float) -> str:
+    return "–" if v != v else f"{100 * v:.3g}%"
+
+
+def _pp(v: float) -> str:
+    return "–" if v != v else f"{100 * v:.3g} pp"
 
 
 def _skill(v: float) -> str:

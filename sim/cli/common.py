@@ -38,8 +38,10 @@ PLAIN_INTERVAL = 5.0
 class PlainProgress:
     """A progress line on stderr at most every ``interval`` seconds (logs, CI, pipes)."""
 
-    def __init__(self, label: str, interval: float = PLAIN_INTERVAL, stream: Any = None):
-        self.label = label
+    def __init__(
+        self, label: str, interval: float = PLAIN_INTERVAL, stream: Any = None, unit: str = "runs"
+    ):
+        self.label, self.unit = label, unit
         self.interval = interval
         self.stream = stream or sys.stderr
         self.total = self.done = self.first = 0
@@ -49,7 +51,7 @@ class PlainProgress:
         self.total, self.done, self.first = total, done, done
         self.t0 = self.last = time.monotonic()
         if done:
-            self._line(f"resuming: {done:,} of {total:,} runs already done")
+            self._line(f"resuming: {done:,} of {total:,} {self.unit} already done")
 
     def advance(self, runs: int) -> None:
         self.done += runs
@@ -68,7 +70,7 @@ class PlainProgress:
         rate = (self.done - self.first) / elapsed
         pct = self.done / self.total if self.total else 1.0
         eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-        text = f"{self.done:,}/{self.total:,} runs ({pct:.0%}), {rate:,.0f} runs/s"
+        text = f"{self.done:,}/{self.total:,} {self.unit} ({pct:.0%}), {_rate(rate, self.unit)}"
         if self.done < self.total and eta == eta:
             text += f", about {_duration(eta)} left"
         else:
@@ -77,6 +79,11 @@ class PlainProgress:
 
     def _line(self, text: str) -> None:
         print(f"{self.label}: {text}", file=self.stream, flush=True)
+
+
+def _rate(rate: float, unit: str) -> str:
+    """``1,280 runs/s``, ``0.8 figures/s``."""
+    return f"{rate:,.0f} {unit}/s" if rate >= 10 else f"{rate:.1f} {unit}/s"
 
 
 def _duration(seconds: float) -> str:
@@ -91,7 +98,7 @@ def _duration(seconds: float) -> str:
 class RichProgress:
     """One Rich bar across all chunks, with runs/s and the time left (on a terminal)."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, unit: str = "runs"):
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -112,7 +119,7 @@ class RichProgress:
         class Rate(ProgressColumn):
             def render(self, task: Any) -> Text:
                 r = rate(task)
-                return Text(f"{r:,.0f} runs/s" if r else "… runs/s", style="cyan")
+                return Text(_rate(r, unit) if r else f"… {unit}/s", style="cyan")
 
         class Left(ProgressColumn):
             def render(self, task: Any) -> Text:
@@ -125,7 +132,7 @@ class RichProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("runs"),
+            TextColumn(unit),
             Rate(),
             TimeElapsedColumn(),
             Left(),
@@ -146,13 +153,14 @@ class RichProgress:
         self._bar.stop()
 
 
-def make_progress(label: str, quiet: bool) -> Any:
-    """The progress display for this terminal, or ``None`` with ``--quiet``."""
+def make_progress(label: str, quiet: bool, unit: str = "runs") -> Any:
+    """The progress display for this terminal, or ``None`` with ``--quiet``; ``unit`` is what
+    it counts (runs, figures...)."""
     if quiet:
         return None
     if sys.stderr.isatty():
-        return RichProgress(label)
-    return PlainProgress(label)
+        return RichProgress(label, unit)
+    return PlainProgress(label, unit=unit)
 
 
 # --- shared option handling -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from .app import BadInput, app
+from .common import QuietOpt, make_progress
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
@@ -104,6 +105,7 @@ def plot(
         str | None,
         typer.Option("--format", help="png, svg or pdf (default png, or the suffix of -o FILE)."),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Draw the figures of a results folder.
 
@@ -113,6 +115,7 @@ def plot(
     _agg()
     from sim.analysis import plots
     from sim.analysis.source import as_source
+    from sim.experiments.progress import NoProgress
 
     results = as_source(results)  # one source: tables read once for all figures
     support = plots.supported(results)
@@ -137,10 +140,16 @@ def plot(
     targets = _targets(names, results_dir, output, fmt)
     for _, path, _ in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
-    for name, path, kind in targets:
-        fig = plots.draw(name, results)
-        _save(fig, path, kind)
-        typer.echo(str(path))
+    progress = make_progress("plot", quiet, unit="figures") or NoProgress()
+    progress.start(len(targets), 0)
+    try:
+        for name, path, kind in targets:
+            fig = plots.draw(name, results)
+            _save(fig, path, kind)
+            typer.echo(str(path))
+            progress.advance(1)
+    finally:
+        progress.stop()
 
 
 @app.command("report")
@@ -152,6 +161,7 @@ def report(
             "--output", "-o", help="report.html or report.md. Default: RESULTS_DIR/report.html."
         ),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the after-action report of a results folder: one self-contained file.
 
@@ -172,5 +182,5 @@ def report(
     _agg()
     from sim.analysis.report import write
 
-    write(results, path)
+    write(results, path, progress=make_progress("report", quiet, unit="parts"))
     typer.echo(str(path))

@@ -208,10 +208,14 @@ def summary_lines(scenario: Any, file: str) -> list[tuple[str, str]]:
         joins = [f"{ref}→{sid}" for sid, side in front.sides.items() for ref in side.deployments]
         extra = f" (deployments: {', '.join(joins)})" if joins else ""
         rows.append(("fronts", f"{fid}: {' vs '.join(front.sides)}{extra}"))
+    from sim.scenario.history import step_label
+
     for event in s.events:
         until = f"–{event.until}" if event.until is not None else ""
+        when = step_label(t, event.at) + (f"–{step_label(t, event.until)}" if until else "")
         note = f" ({_short(event.note)})" if event.note else ""
-        rows.append(("events", f"step {event.at}{until}: {event.set} → {_value(event.to)}{note}"))
+        text = f"step {event.at}{until} ({when}): {event.set} → {_value(event.to)}{note}"
+        rows.append(("events", text))
     for cid, cf in s.counterfactuals.items():
         n = len(cf.measure)
         rows.append(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
+from .manifest import override_lines
 from .results import Results
 
 
@@ -93,6 +94,11 @@ def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
     Without measures, every red line (crossed by the horizon) and every front (territory at
     the horizon).
     """
+    from sim.analysis.legends import with_date
+
+    def on(step: int) -> str:  # 24 (2026-06)
+        return with_date(step, scenario)
+
     cf = scenario.counterfactuals[cf_id]
     horizon = scenario.time.horizon
     out = []
@@ -100,21 +106,23 @@ def measures_of(scenario: Any, cf_id: str) -> list[tuple[str, str]]:
         col = m.label
         if hasattr(m, "red_line"):
             when = m.crossed_by if m.crossed_by is not None else horizon
-            out.append((col, f"P({m.red_line} crossed by step {when})"))
+            out.append((col, f"P({m.red_line} crossed by step {on(when)})"))
         elif hasattr(m, "front"):
             when = m.territory_at if m.territory_at is not None else horizon
-            out.append((col, f"{m.front} territory at step {when} ({_gainer(scenario, m.front)})"))
+            out.append(
+                (col, f"{m.front} territory at step {on(when)}, {_gainer(scenario, m.front)}")
+            )
         elif hasattr(m, "dyad"):
             when = m.max_escalation_by if m.max_escalation_by is not None else horizon
-            out.append((col, f"{m.dyad} peak escalation by step {when}"))
+            out.append((col, f"{m.dyad} peak escalation (0–10) by step {on(when)}"))
         elif hasattr(m, "actor"):
             when = m.approval_at if m.approval_at is not None else horizon
-            out.append((col, f"{m.actor} approval at step {when}"))
+            out.append((col, f"{m.actor} approval (%) at step {on(when)}"))
     if not out:
         for rid in scenario.red_lines:
-            out.append((f"red_line.{rid}.crossed", f"P({rid} crossed by step {horizon})"))
+            out.append((f"red_line.{rid}.crossed", f"P({rid} crossed by step {on(horizon)})"))
         for fid in scenario.fronts:
-            label = f"{fid} territory at step {horizon} ({_gainer(scenario, fid)})"
+            label = f"{fid} territory at step {on(horizon)}, {_gainer(scenario, fid)}"
             out.append((f"front.{fid}.territory", label))
     return out
 
@@ -247,6 +255,7 @@ def compare(
         arms={arm: dict(bounds) for arm, bounds in arms.items()},
         identity={"counterfactual": cf_id},
         info={
+            "overrides": override_lines(overrides),
             "counterfactual": cf_id,
             "baseline": chosen,
             "measures": [list(m) for m in measures_of(sc, cf_id)],

@@ -20,12 +20,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import ChunkFailed, ExperimentError
-from .manifest import manifest_for
+from .manifest import manifest_for, override_lines
+from .progress import NoProgress, Progress, StepCredit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,11 +125,23 @@ class ChunkOutput:
     pid: int = field(default_factory=os.getpid)
 
 
-def run_chunk(task: Task) -> ChunkOutput:
-    """Run one chunk with the vectorised model (all its runs at once) and write or return it."""
+def run_chunk(task: Task, on_step: Any = None) -> ChunkOutput:
+    """Run one chunk with the vectorised model (all its runs at once) and write or return it.
+
+    ``on_step(done, total)`` hears of its progress (never of its random numbers): each step of
+    the model is a unit, and so are building its tables and writing them (``total`` is the
+    horizon + 2), so that a progress bar moves through the whole chunk.
+    """
     from sim.model import simulate
 
     t0 = time.perf_counter()
+    total = task.scenario.time.horizon + 2
+
+    def tell(done: float, _horizon: int | None = None) -> None:
+        on_step(done, total)
+
+    if on_step is None:
+        tell = None  # type: ignore[assignment]
     tables = simulate(
         task.scenario,
         task.chunk.runs,
@@ -137,12 +150,16 @@ def run_chunk(task: Task) -> ChunkOutput:
         run_offset=task.chunk.start,
         interventions=task.interventions,
         param_values=task.param_values,
+        on_step=tell,
     )
+    if tell is not None:
+        tell(total - 1)  # the tables are built
     if task.write_to is None:
         return ChunkOutput(dict(tables), time.perf_counter() - t0)
     from .store import write_chunk
 
-    write_chunk(task.write_to, tables, task.chunk.arm, task.arms)
+    wrote = None if tell is None else (lambda k, n: tell(total - 1 + k / n))
+    write_chunk(task.write_to, tables, task.chunk.arm, task.arms, on_table=wrote)
     return ChunkOutput(None, time.perf_counter() - t0)
 
 
@@ -151,32 +168,6 @@ def describe(task: Task) -> str:
     c = task.chunk
     arm = f" of arm {c.arm}" if c.arm is not None else ""
     return f"chunk {c.index}{arm} (runs {c.start}–{c.stop - 1})"
-
-
-# --- progress ---------------------------------------------------------------------------------
-
-
-class Progress(Protocol):
-    """What the driver tells a progress display (the command line's bar or lines)."""
-
-    def start(self, total: int, done: int) -> None: ...
-
-    def advance(self, runs: int) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class NoProgress:
-    """Progress that shows nothing (the Python API's default)."""
-
-    def start(self, total: int, done: int) -> None:
-        pass
-
-    def advance(self, runs: int) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
 
 
 # --- the driver -------------------------------------------------------------------------------
@@ -337,11 +328,13 @@ def _drive(
         # Local workers write their chunks themselves; a cluster's send them back.
         folder = store.path / CHUNKS if isinstance(store, FolderStore) else None
         tasks = ens.tasks(todo, folder if executor.shares_disk else None)
+        credit = StepCredit(progress)  # the bar moves as the chunks' models step
+        executor.on_step = credit.step
         try:
             for task, output in executor.results(tasks):
                 store.put(task.chunk.key, output.tables, output.seconds, task.chunk.arm)
                 del output
-                progress.advance(task.chunk.runs)
+                credit.done(task)
         except KeyboardInterrupt:
             progress.stop()
             store.mark("interrupted")
@@ -437,7 +430,8 @@ def run(
     """
     sc, source = load(scenario, overrides)
     runs, seed, chunk_size = resolve_settings(sc, runs, seed, chunk_size)
-    ens = Ensemble(sc, "run", runs, seed, chunk_size, record, source=source)
+    info = {"overrides": override_lines(overrides)}
+    ens = Ensemble(sc, "run", runs, seed, chunk_size, record, info=info, source=source)
     return execute(
         ens,
         out=out,

@@ -8,7 +8,9 @@ so memory stays flat however many chunks there are.
 - :class:`InProcess` — one chunk after the other; no start-up cost.
 - :class:`ProcessPool` — ``concurrent.futures`` with the ``forkserver`` start method (``spawn``
   where there is none): forking a process that has threads (pytest, Dask, BLAS) is unsafe and
-  Python 3.12 warns about it. Workers ignore SIGINT so that Ctrl-C reaches only the parent,
+  Python 3.12 warns about it. Workers never re-run the user's script, so a plain script needs
+  no ``if __name__ == "__main__":`` guard, and a worker that dies is reported as what killed it
+  (:mod:`sim.experiments.pool`). Workers ignore SIGINT so that Ctrl-C reaches only the parent,
   which stops them.
 - :class:`DaskCluster` — ``distributed.Client`` on a scheduler address; a ``LocalCluster`` is
   used through its address too, so a laptop and a cluster run the same code. The package must
@@ -23,11 +25,13 @@ import re
 import signal
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from .ensemble import ChunkOutput, Task, describe, run_chunk
 from .errors import ChunkFailed, ExperimentError
+from .pool import death, oom_kills, worker_context
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a Dask scheduler to answer before giving up."""
@@ -35,6 +39,8 @@ WORKER_TIMEOUT = 30.0
 """Seconds to wait for the first worker of a Dask cluster to join."""
 ORPHAN_CHECK = 1.0
 """Seconds between a pool worker's checks that its parent is alive."""
+STEP_POLL = 0.2
+"""Seconds between the main process's looks at the steps its workers report."""
 
 
 def default_workers() -> int:
@@ -52,6 +58,10 @@ class Executor:
     name: str = "executor"
     shares_disk: bool = True
     """Whether workers see this machine's disk (and so write their chunks themselves)."""
+    on_step: Callable[[Task, float, int], None] | None = None
+    """Told ``(task, done, total)`` as a chunk's work advances (its model's steps, then its
+    tables; see ``run_chunk``), so the progress bar moves within chunks; local executors call
+    it, a Dask cluster reports whole chunks only."""
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
@@ -74,8 +84,9 @@ class InProcess(Executor):
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         for task in tasks:
+            hear = self.on_step
             try:
-                out = run_chunk(task)
+                out = run_chunk(task, None if hear is None else partial(hear, task))
             except (KeyboardInterrupt, MemoryError):
                 raise
             except Exception as exc:
@@ -83,9 +94,22 @@ class InProcess(Executor):
             yield task, out
 
 
-def _init_worker(main_pid: int) -> None:
+_STEPS: Any = None
+"""In a pool worker: the queue its chunks report their steps to (see :func:`_run_reporting`)."""
+
+
+def _run_reporting(task: Task) -> ChunkOutput:
+    """``run_chunk`` in a pool worker, telling the main process of each step of the chunk."""
+    steps = _STEPS
+    if steps is None:
+        return run_chunk(task)
+    key = task.chunk.key
+    return run_chunk(task, lambda done, total: steps.put((key, done, total)))
+
+
+def _init_worker(main_pid: int, steps: Any = None) -> None:
     """Set up a pool worker: Ctrl-C is the main process's business, and a worker whose main
-    process was killed exits instead of lingering.
+    process was killed exits instead of lingering; ``steps`` is the queue for progress.
 
     A SIGKILL gives the main process no chance to stop its pool; the workers would wait for
     work forever, and they keep the forkserver alive too (it exits only when every holder of
@@ -93,6 +117,8 @@ def _init_worker(main_pid: int) -> None:
     """
     import threading
 
+    global _STEPS
+    _STEPS = steps
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
@@ -108,32 +134,23 @@ def _init_worker(main_pid: int) -> None:
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
-def _start_method() -> str:
-    import multiprocessing as mp
-
-    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-
-
 class ProcessPool(Executor):
     """A local pool of ``workers`` processes, started with forkserver (or spawn)."""
 
     name = "process pool"
 
     def __init__(self, workers: int):
-        import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        method = _start_method()
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            # The server imports the model once; each worker forks from it ready to run.
-            ctx.set_forkserver_preload(["sim.experiments.ensemble", "sim.model"])
+        self._ctx = worker_context(["sim.experiments.ensemble", "sim.model"])
+        self._oom = oom_kills()
+        self._steps = self._ctx.SimpleQueue()
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=ctx,
+            mp_context=self._ctx,
             initializer=_init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self._steps),
         )
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
@@ -148,11 +165,12 @@ class ProcessPool(Executor):
                 task = next(todo, None)
                 if task is None:
                     return
-                pending[self._pool.submit(run_chunk, task)] = task
+                pending[self._pool.submit(_run_reporting, task)] = task
 
         fill()
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=STEP_POLL, return_when=FIRST_COMPLETED)
+            self._hear({t.chunk.key: t for t in pending.values()})
             for fut in sorted(done, key=lambda f: pending[f].chunk.order):
                 task = pending.pop(fut)
                 try:
@@ -161,14 +179,28 @@ class ProcessPool(Executor):
                     running = [task, *pending.values()]
                     raise ChunkFailed(
                         [describe(t) for t in running],
-                        "a worker process died (out of memory, or killed) while running"
-                        " one of these chunks",
+                        self._death(),
                         [t.chunk.key for t in running],
                     ) from None
                 except Exception as exc:
                     raise ChunkFailed([describe(task)], _format(exc), [task.chunk.key]) from exc
                 yield task, out
             fill()
+
+    def _hear(self, running: dict[str, Task]) -> None:
+        """Pass on the steps the workers reported since the last look."""
+        while not self._steps.empty():
+            key, done, total = self._steps.get()
+            if self.on_step is not None and key in running:
+                self.on_step(running[key], done, total)
+
+    def _death(self) -> str:
+        """What killed the worker that broke the pool (its processes are joined first, so
+        that every exit code is known)."""
+        procs = self._ctx.Process.made
+        for proc in procs:
+            proc.join(timeout=5)
+        return death([p.exitcode for p in procs], self._oom, oom_kills())
 
     def close(self, abort: bool = False) -> None:
         if abort:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,3 +95,13 @@ def manifest_for(
         ],
         "_scenario_yaml": resolved,
     }
+
+
+def override_lines(overrides: Any) -> list[str]:
+    """The overrides an ensemble ran with, as ``PATH=VALUE`` lines: recorded in the manifest,
+    echoed at the top of the summary and in the report."""
+    if not overrides:
+        return []
+    if isinstance(overrides, Mapping):
+        return [f"{k}={v}" for k, v in overrides.items()]
+    return [str(o) for o in overrides]

@@ -190,6 +190,13 @@ def open_results(path: str | os.PathLike) -> Results:
     p = Path(path)
     manifest = read_manifest(p)
     status = manifest.get("status")
+    if manifest.get("kind") == "calibrate":
+        raise ExperimentError(
+            f"{p}: a calibration folder, not an ensemble: its figure is prior_posterior.png, its"
+            " tables posterior/diagnostics/parameters.parquet, and calibrated.yaml is the"
+            f" scenario to run (wargame run {p / 'calibrated.yaml'}); each gen-NN folder is the"
+            " ensemble of one generation"
+        )
     if status != "complete":
         done = sum(1 for c in manifest.get("chunks", []) if c.get("status") == "done")
         total = len(manifest.get("chunks", []))

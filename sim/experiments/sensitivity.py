@@ -56,6 +56,7 @@ from .design import (
 )
 from .ensemble import Ensemble, Progress, execute, load, resolve_settings
 from .errors import ExperimentError
+from .manifest import override_lines
 from .results import Results
 from .store import atomic_write_text
 
@@ -350,6 +351,10 @@ class SensitivityResult(Results):
                 )
             if len(grp) > top:
                 lines.append(f"  ... {len(grp) - top} more factors")
+        if self.method == "sobol" and (self.indices["S1"] < 0).any():
+            from sim.analysis.plots.sensitivity import NEGATIVE_S1
+
+            lines += ["", f"Note: {NEGATIVE_S1}."]
         if self.csv is not None:
             lines += ["", f"All indices: {self.csv}"]
         return "\n".join(lines)
@@ -447,7 +452,7 @@ def sensitivity(
             "params": names,
             "design_sha256": digest,
         },
-        info={"sensitivity": info},
+        info={"sensitivity": info, "overrides": override_lines(overrides)},
         source=source,
     )
     res = execute(

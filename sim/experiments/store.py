@@ -94,20 +94,23 @@ def write_chunk(
     tables: Mapping[str, pd.DataFrame],
     arm: str | None = None,
     arms: Sequence[str] = (),
+    on_table: Any = None,
 ) -> None:
-    """Commit one chunk: its tables written into a temporary folder, renamed as a whole.
-
-    After a crash there is either the whole chunk folder or none of it.
+    """Commit one chunk: its tables written into a temporary folder, renamed as a whole
+    (``on_table(k, n)`` hears of each; progress). After a crash there is either the whole
+    chunk folder or none of it.
     """
     final = Path(folder)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(final)
     tmp.mkdir()
     try:
-        for name, df in tables.items():
+        for k, (name, df) in enumerate(tables.items(), 1):
             pq.write_table(
                 to_arrow(df, arm, arms), tmp / f"{name}.parquet", compression=COMPRESSION
             )
+            if on_table is not None:
+                on_table(k, len(tables))
         if final.exists():  # the same chunk run again (a resumed resume): same content
             shutil.rmtree(final)
         os.replace(tmp, final)

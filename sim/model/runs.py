@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ def simulate(
     run_offset: int = 0,
     interventions: Mapping[str, Any] | None = None,
     param_values: Mapping[str, Any] | None = None,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run ``runs`` replications of ``scenario`` to its horizon in one vectorised model.
 
@@ -29,11 +30,13 @@ def simulate(
         scenario: a resolved scenario (or the path of a scenario file).
         runs: number of replications R (≥ 1).
         seed: an int, a ``SeedSequence`` (e.g. chunk c of ``SeedSequence(seed).spawn(n)``) or a
-            Generator; see :func:`sim.model.wargame.to_generator`.
+            Generator; see :func:`sim.model.loading.to_generator`.
         record: ``"full"`` for every table, ``"outcomes"`` for the one-row-per-run table only.
         run_offset: added to the ``run`` column (the chunk's first run number).
         interventions: channel ref → ``Bound`` (a counterfactual arm).
         param_values: dotted path → (runs,) values replacing sampled parameters.
+        on_step: called with ``(step, horizon)`` after each step (a progress display); it
+            draws no random number, so the tables are the same with or without it.
 
     Returns:
         Table name → DataFrame (docs/contracts.md, section sim.model).
@@ -48,7 +51,12 @@ def simulate(
         param_values=param_values,
         record=record,
     )
-    model.run()
+    if on_step is None:
+        model.run()
+    else:
+        while model.steps < model.horizon:
+            model.step()
+            on_step(int(model.steps), int(model.horizon))
     tables = model.tables(record=record, run_offset=run_offset)
     # The model, its agents and Mesa's own objects (its scenario, the step event) reference
     # each other, so a finished model would hold all its arrays until the cyclic collector

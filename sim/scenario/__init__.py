@@ -15,7 +15,7 @@ Every problem in a file raises one :class:`ScenarioError` listing them all, each
 from __future__ import annotations
 
 from .distributions import Distribution, is_distribution
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, ScenarioWarning
 from .loader import dump_resolved, load_data, load_scenario, load_scenario_text, with_values
 from .paths import get_path, uncertain_parameters
 from .schema import Scenario
@@ -25,6 +25,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "ScenarioWarning",
     "dump_resolved",
     "get_path",
     "is_distribution",

@@ -54,3 +54,18 @@ class ScenarioError(Exception):
     def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[Problem]]]:
         # Exceptions pickle their args by default; ours is built from problems.
         return (ScenarioError, (self.problems,))
+
+
+class ScenarioWarning(UserWarning):
+    """A setting that validates but does nothing (:mod:`sim.scenario.inert`): never blocks.
+
+    Its text is ``FILE:LINE:COL: warning: dotted.path: message``; ``problem`` holds the parts.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        p = problem
+        super().__init__(f"{p.file}:{p.line}:{p.col}: warning: {p.path or ROOT_PATH}: {p.message}")
+
+    def __reduce__(self) -> tuple[type[ScenarioWarning], tuple[Problem]]:
+        return (ScenarioWarning, (self.problem,))

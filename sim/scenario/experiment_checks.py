@@ -55,7 +55,7 @@ def counterfactual(chk: Checker, cid: str, cf: Any) -> None:
         elif isinstance(m, MeasureFront):
             chk.known("fronts", m.front, (*mpath, "front"), "front")
         elif isinstance(m, MeasureDyad):
-            dyad(chk, m.dyad, (*mpath, "dyad"))
+            measured_dyad(chk, m.dyad, (*mpath, "dyad"), dyad_key(*m.dyad.partition("-")[::2]))
         elif isinstance(m, MeasureActor):
             chk.known("actors", m.actor, (*mpath, "actor"), "actor")
 
@@ -70,6 +70,21 @@ def dyad(chk: Checker, text: str, path: Path) -> bool:
     return ok
 
 
+def measured_dyad(chk: Checker, name: str, path: Path, fixed: str) -> None:
+    """A dyad whose escalation is measured (a measure, a sensitivity target): its ids in order
+    (``fixed`` is the name with them in order), joined by a channel."""
+    if not dyad(chk, name, path):
+        return
+    a, _, b = name.partition("-")
+    if dyad_key(a, b) != name:
+        chk.add(path, f"dyads are named with their ids in order; did you mean {fixed!r}?")
+    elif not linked(chk, a, b):
+        chk.add(
+            path,
+            f"no channel joins {a} and {b}, so there is no escalation between them to measure",
+        )
+
+
 def sensitivity(chk: Checker) -> None:
     sens = chk.s.sensitivity
     for i, target in enumerate(sens.targets):
@@ -82,17 +97,10 @@ def sensitivity(chk: Checker) -> None:
             chk.known("fronts", name, tpath, "front")
         elif kind == "actor":
             chk.known("actors", name, tpath, "actor")
-        elif kind == "escalation" and dyad(chk, name, tpath):
+        elif kind == "escalation":
             a, _, b = name.partition("-")
-            if dyad_key(a, b) != name:
-                fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
-                chk.add(tpath, f"dyads are named with their ids in order; did you mean {fixed!r}?")
-            elif not linked(chk, a, b):
-                chk.add(
-                    tpath,
-                    f"no channel joins {a} and {b}, so there is no escalation "
-                    "between them to measure",
-                )
+            fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
+            measured_dyad(chk, name, tpath, fixed)
     if sens.params and not any(chk.broken.values()):
         resolved = resolve_defaults(chk.s)
         for i, param in enumerate(sens.params):

@@ -7,6 +7,7 @@ validation; a block that fails validation does not stop the reference checks of 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from . import overrides as _overrides
 from . import references
 from .actors import resolve_defaults
 from .calibration import attach as attach_posterior
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, ScenarioWarning
 from .includes import resolve_includes
+from .inert import inert_settings
 from .limits import case_clashes
 from .partial import validate_partially
 from .paths import uncertain_parameters
@@ -68,7 +70,7 @@ def load_scenario_text(
 def load_data(data: Mapping[str, Any], name: str, overrides: Overrides = None) -> Scenario:
     """Load a scenario given as plain data (a dumped scenario), checked like a file."""
     tree = _overrides._positioned(dict(data), (name, 1, 1))
-    return _finish(tree, [], overrides)
+    return _finish(tree, [], overrides, warn=False)
 
 
 def _load(
@@ -79,7 +81,7 @@ def _load(
         raise ScenarioError(problems)
     tree, include_problems = resolve_includes(tree, file, roots)
     base = file.resolve().parent if file is not None else None
-    return _finish(tree, problems, overrides, include_problems, base)
+    return _finish(tree, problems, overrides, include_problems, base, warn=True)
 
 
 def _finish(
@@ -88,6 +90,7 @@ def _finish(
     overrides: Overrides,
     include_problems: list[Problem] | None = None,
     base: Path | None = None,
+    warn: bool = False,
 ) -> Scenario:
     include_problems = include_problems or []
     override_problems = _overrides.apply(tree, overrides) if overrides else []
@@ -109,6 +112,9 @@ def _finish(
     if problems:
         raise ScenarioError(problems)
     assert isinstance(scenario, Scenario)
+    if warn:  # a written scenario; not one dumped by wargame (a results folder's)
+        for problem in sorted(to_problems(inert_settings(scenario), positions)):
+            warnings.warn(ScenarioWarning(problem), stacklevel=4)
     resolved = resolve_defaults(scenario)
     if resolved.posterior is not None:
         uncertain = [p for p, _ in uncertain_parameters(resolved)]

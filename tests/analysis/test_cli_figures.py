@@ -164,3 +164,20 @@ def test_plot_and_report_of_a_sensitivity_folder(sensitivity_dir, tmp_path, caps
     top = idx.sort_values("mu_star", ascending=False, kind="stable").groupby("target").head(1)
     for r in top.itertuples():
         assert f"| {r.target} | 1 | {r.factor} | {r.mu_star:.3f} ± {r.mu_star_conf:.3f} |" in text
+
+
+def test_plot_and_report_show_their_progress_on_stderr_and_quiet_silences_it(
+    flagship_dir, tmp_path, capsys
+):
+    import re
+
+    assert wargame("plot", flagship_dir, "-o", tmp_path / "f", "--figure", "escalation") == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^plot: 1/1 figures \(100%\)", err, re.M), err
+    assert wargame("report", flagship_dir, "-o", tmp_path / "r.md") == 0
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    m = re.match(r"report: (\d+)/(\d+) parts \(100%\)", last)
+    assert m and m.group(1) == m.group(2) and int(m.group(2)) >= 3, err
+    assert wargame("plot", flagship_dir, "-o", tmp_path / "g", "--figure", "ladder", "-q") == 0
+    assert capsys.readouterr().err == ""

@@ -21,6 +21,7 @@ def test_the_notebooks_exist():
         "03_what_drives_the_risk.ipynb",
         "04_classic_models.ipynb",
         "05_mechanisms.ipynb",
+        "06_calibration.ipynb",
     ]
 
 
@@ -38,3 +39,15 @@ def test_notebook_is_clean_and_tells_a_story(path):
     kinds = "".join("c" if c.cell_type == "code" else "m" for c in nb.cells)
     assert "ccc" not in kinds, f"{path.name}: three code cells in a row, say what they show"
     assert '"../scenarios"' in code[0].source or 'Path("..") / "scenarios"' in code[0].source
+
+
+def test_a_kernel_that_imports_the_model_prints_no_warning():
+    """Mesa imports ``tqdm.auto``; in a kernel without ipywidgets that prints "TqdmWarning:
+    IProgress not found" in every notebook (the ``notebooks`` and ``dev`` extras install it)."""
+    from nbclient import NotebookClient
+
+    cell = nbformat.v4.new_code_cell("import mesa\nimport sim.model\nimport sim.analysis.plots")
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    printed = [o.get("text", "") for o in cell.outputs if o.output_type == "stream"]
+    assert not printed, printed

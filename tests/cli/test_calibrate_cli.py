@@ -82,6 +82,8 @@ def test_calibrate_resume_and_refusals(wargame, tmp_path) -> None:
         "--resume",
     )
     assert code == 2 and "started with other settings" in err
+    code, _, err = wargame("plot", "c")
+    assert code == 2 and "a calibration folder, not an ensemble" in err
 
 
 def test_calibrate_bad_input(wargame, tmp_path) -> None:

@@ -129,7 +129,7 @@ def test_chunks_that_cannot_fit_in_memory_are_refused_with_the_figure_and_the_fl
 def test_a_memory_error_in_a_chunk_marks_the_folder_failed(tmp_path, monkeypatch):
     import sim.experiments.executors as ex
 
-    def boom(task):
+    def boom(task, on_step=None):
         raise MemoryError
 
     monkeypatch.setattr(ex, "run_chunk", boom)

@@ -227,3 +227,24 @@ def test_deployments_need_a_discrete_ladder() -> None:
     )
     side = load_scenario_text(fixed).fronts["ukraine"].sides["RUS"]
     assert side.deployments == {"DPRK.deploy_russia": [0.0, 0.1, 0.2]}
+
+
+def test_a_measures_dyad_in_the_wrong_order_is_an_error_as_for_a_sensitivity_target() -> None:
+    from scenario_helpers import FLAGSHIP
+
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    assert text.count("{dyad: ROK-RUS, max_escalation_by: 24}") == 2
+    text = text.replace(
+        "{dyad: ROK-RUS, max_escalation_by: 24}", "{dyad: RUS-ROK, max_escalation_by: 24}", 1
+    )
+    lines = problems(text)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("s.yaml:387:")
+    assert lines[0].endswith(
+        "dyad: dyads are named with their ids in order; did you mean 'ROK-RUS'?"
+    )
+    # And a measured dyad no channel joins is refused, as a target is.
+    text = FLAGSHIP.read_text(encoding="utf-8").replace(
+        "{dyad: ROK-RUS, max_escalation_by: 24}", "{dyad: CHN-UKR, max_escalation_by: 24}", 1
+    )
+    assert any("no channel joins CHN and UKR" in line for line in problems(text))

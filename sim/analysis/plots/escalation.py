@@ -242,20 +242,28 @@ def rung_shares(results: Any, *, channels: list[str] | None = None) -> Figure:
 
 def draw_shares(ax, x: np.ndarray, arr: np.ndarray, names: list[str]) -> None:
     """Stacked areas: the share of runs on each rung (``arr`` is steps × runs of rung indices)."""
-    import matplotlib as mpl
     from matplotlib.ticker import PercentFormatter
 
-    cmap = mpl.colormaps[LADDER_CMAP]
     count = len(names)
     n = (~np.isnan(arr)).sum(axis=1)
     shares = np.stack([(arr == k).sum(axis=1) for k in range(count)]) / np.maximum(n, 1)
-    colors = [cmap(0.08 + 0.87 * k / max(count - 1, 1)) for k in range(count)]
-    ax.stackplot(x, shares, labels=names, colors=colors, lw=0)
+    ax.stackplot(x, shares, labels=names, colors=rung_colors(count), lw=0.4, edgecolor="white")
     ax.set_ylim(0, 1)
     ax.set_yticks([0.0, 0.5, 1.0])
     ax.set_ylabel("share of runs")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(x[0], x[-1])
+
+
+def rung_colors(count: int) -> list[Any]:
+    """One colour per rung, lowest first: grey for the first (no action), then blue to dark
+    red (calm to hostile) across a wide range of hues, so that neighbouring rungs of a ten-rung
+    ladder differ at a glance (a one-hue ramp made them near-identical shades)."""
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[LADDER_CMAP]
+    rest = [cmap(0.12 + 0.83 * k / max(count - 2, 1)) for k in range(count - 1)]
+    return [(0.88, 0.88, 0.88, 1.0), *rest][:count]
 
 
 def rung_legend(ax) -> None:

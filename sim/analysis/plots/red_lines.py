@@ -47,10 +47,19 @@ def _interval(k: int, n: int) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _by_arm(outcomes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+POOLED = "all design points"
+"""The one "arm" of a sensitivity design's red-line figures."""
+
+
+def _by_arm(outcomes: pd.DataFrame, src: Any = None) -> list[tuple[str, pd.DataFrame]]:
+    """The arms to compare. The points of a sensitivity design (arms ``p00``, ``p01``…) are
+    samples of the uncertain inputs, not policies: their runs are pooled, so a red line's risk
+    is over the whole design instead of 38 bars."""
     arms = arms_of(outcomes)
     if not arms:
         return [("", outcomes)]
+    if (getattr(src, "manifest", None) or {}).get("kind") == "sensitivity":
+        return [(POOLED, outcomes)]
     return [(a, outcomes[equals(outcomes["arm"], a)]) for a in arms]
 
 
@@ -66,7 +75,7 @@ def risks(results: Any) -> list[Risk]:
     if outcomes is None:
         raise LookupError("the results have no outcomes table")
     out = []
-    for arm, df in _by_arm(outcomes):
+    for arm, df in _by_arm(outcomes, src):
         for rl in red_line_ids(outcomes):
             crossed = df[f"red_line.{rl}.crossed"].to_numpy(dtype=bool)
             k, n = int(crossed.sum()), int(crossed.size)
@@ -161,7 +170,7 @@ def crossing_curves(results: Any) -> dict[tuple[str, str], pd.DataFrame]:
         horizon = int(np.nanmax(outcomes[cols].to_numpy(dtype=float))) if cols else 0
     steps = np.arange(horizon + 1)
     out = {}
-    for arm, df in _by_arm(outcomes):
+    for arm, df in _by_arm(outcomes, src):
         for rl in lines:
             col = f"red_line.{rl}.step"
             if col not in df:

@@ -26,7 +26,17 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TOP = 10
-"""Factors shown per Sobol panel and labelled per Morris panel (the most influential)."""
+"""Factors shown per Sobol panel (the most influential)."""
+LABELLED = 6
+"""Factors labelled per Morris panel: the most influential with an effect (μ* > 0)."""
+LABEL_GAP = 0.07
+"""Least vertical distance between two Morris labels, as a share of the axis height."""
+NEGATIVE_S1 = (
+    "S1 below 0 is sampling noise: a share of variance cannot be negative, but its estimate"
+    " (Jansen's) can when the factor's effect alone is near 0 — read it as 0 (its interval"
+    " includes 0); more base samples (--samples) narrow it"
+)
+"""The footnote of every table that shows a negative first-order Sobol index."""
 
 MORRIS = ("target", "factor", "mu_star", "mu_star_conf", "sigma")
 SOBOL = ("target", "factor", "ST", "ST_conf", "S1", "S1_conf")
@@ -127,9 +137,43 @@ def _morris(ax, sub: pd.DataFrame, top: int) -> None:
     ax.plot([0, hi], [0, hi], ls="--", lw=0.8, color="0.5", label="σ = μ*")
     ax.set_xlim(0, hi)
     ax.set_ylim(0, hi)
-    for f, x, y in zip(sub["factor"].head(top), mu[:top], sigma[:top], strict=True):
-        ax.annotate(str(f), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
+    _labels(ax, sub["factor"].tolist(), mu, sigma, hi, min(top, LABELLED))
     ax.legend(loc="upper left")
+
+
+def _labels(ax, factors: list[str], mu, sigma, hi: float, top: int) -> None:
+    """Name the ``top`` most influential factors that have an effect, with labels stacked at
+    least :data:`LABEL_GAP` apart (points on top of each other no longer print their names
+    over each other), each joined to its point by a thin line."""
+    chosen = [i for i in range(len(factors)) if mu[i] > 0][:top]
+    if not chosen:
+        return
+    gap = LABEL_GAP * hi
+    wanted = sorted((float(sigma[i]) + 0.02 * hi, i) for i in chosen)
+    ys = spread([y for y, _ in wanted], gap, 0.03 * hi, 0.97 * hi)
+    at = {i: y for y, (_, i) in zip(ys, wanted, strict=True)}
+    for i in chosen:  # most influential first
+        y = at[i]
+        right = mu[i] < 0.45 * hi  # the label on the side with room
+        ax.annotate(
+            str(factors[i]),
+            (mu[i], sigma[i]),
+            xytext=(mu[i] + (0.04 if right else -0.04) * hi, y),
+            ha="left" if right else "right",
+            va="center",
+            fontsize=6.5,
+            arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5},
+        )
+
+
+def spread(ys: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Sorted positions moved as little as needed to lie ``gap`` apart within [low, high]."""
+    out = list(ys)
+    for k in range(len(out)):  # upwards from the lowest
+        out[k] = max(out[k], low if k == 0 else out[k - 1] + gap)
+    for k in reversed(range(len(out))):  # then down from the top, if it overflowed
+        out[k] = min(out[k], high if k == len(out) - 1 else out[k + 1] - gap)
+    return out
 
 
 def _sobol(ax, sub: pd.DataFrame, top: int) -> None:
