@@ -35,6 +35,10 @@ _API = {
     "ExecOptions": "sim.experiments",
 }
 
+POLICY_MODULES = ("sim.model.policies",)
+"""The modules whose import registers the built-in decision policies. The scenario layer reads
+this (``sim.scenario.policy_specs``) instead of naming the model: the root wires the layers."""
+
 __all__ = [*_API, "__version__"]
 
 

@@ -7,10 +7,20 @@ The world functions (:mod:`.fronts`, :mod:`.logistics`, :mod:`.politics`) are pu
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 from .errors import ModelError, ModelWarning
-from .policies import POLICIES
-from .simulate import explain, simulate
-from .wargame import StateAgent, Wargame
+
+# Imported on first use, so that the scenario layer can load the policies (a light part of the
+# model: numpy only) to check a scenario without paying for Mesa and pandas.
+_LAZY = {
+    "POLICIES": ".policies",
+    "explain": ".runs",
+    "simulate": ".runs",
+    "StateAgent": ".agent",
+    "Wargame": ".wargame",
+}
 
 __all__ = [
     "POLICIES",
@@ -21,3 +31,13 @@ __all__ = [
     "explain",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'sim.model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

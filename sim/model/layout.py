@@ -16,15 +16,27 @@ felt by the state invaded). Adversaries are the two sides of a front and the two
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from sim.scenario import conditions
+from sim.scenario.schema import dyad_key
 
+from .calendar import DAYS_PER_STEP, date_labels, step_dates
+from .entities import (
+    ChannelSpec,
+    DeploymentSpec,
+    EventSpec,
+    FrontSpec,
+    LinkSpec,
+    StockSpec,
+    compile_alliances,
+    rung_level,
+)
 from .errors import ModelError
 from .felt import felt_weights, war_hostility
+from .games import compile_games
 from .red_line_watch import (
     DECLARED_WEIGHT,
     DEFAULT_WINDOW,
@@ -33,138 +45,6 @@ from .red_line_watch import (
     compile_condition,
     finish,
 )
-
-DAYS_PER_STEP = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
-"""Length of a step in days (a month is a twelfth of a Julian year)."""
-
-
-@dataclass
-class ChannelSpec:
-    """One channel: an actor's ladder toward a target."""
-
-    index: int
-    ref: str
-    owner: int
-    name: str
-    target: int
-    ladder: str
-    continuous: bool
-    rung_ids: tuple[str, ...]
-    e: list[tuple[str, Any]]
-    """``(path, value)`` of each rung's hostility (a number or a distribution; none when
-    continuous): :class:`~sim.model.hostility.RungHostility` turns them into the e table."""
-    low: float
-    high: float
-    initial: float
-    max_step: float
-    indirect: bool
-    felt_by_adversaries: bool
-    policy: str
-    script: tuple[float, ...] | None
-
-
-@dataclass
-class LinkSpec:
-    """A flow link: a channel ships one stock category from its owner to its target."""
-
-    channel: int
-    src: int
-    dst: int
-    cat: int
-    amounts: list[tuple[str, Any]]
-    dud: tuple[str, Any] | None = None
-
-
-@dataclass
-class StockSpec:
-    actor: int
-    cat: int
-    path: str
-    spec: Any  # schema.Stock or None for an implicit recipient stock
-
-
-@dataclass
-class ObligationSpec:
-    alliance: int
-    member: int
-    channel: int
-    rung: int
-
-
-@dataclass
-class AllianceSpec:
-    index: int
-    id: str
-    members: np.ndarray  # (A,) bool
-    trigger: Any  # schema.Trigger | None
-    lag: int
-    mode: str
-    reliability: tuple[str, Any]
-    patron: int
-    pressure: Any  # schema.Pressure | None
-    pressure_client: int = -1
-    pressure_channel: int = -1
-    pressure_front: int = -1
-    discount: tuple[str, Any] | None = None
-    obligations: list[ObligationSpec] = field(default_factory=list)
-
-
-@dataclass
-class FrontSpec:
-    index: int
-    id: str
-    sides: tuple[int, int]
-    side_ids: tuple[str, str]
-    stock_cat: tuple[int, int]
-    spec: Any  # schema.Front
-    substeps: int
-    fires: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
-    """Stock categories each side fires (``stock``, or the keys of ``fires``)."""
-
-
-@dataclass
-class DeploymentSpec:
-    """A channel whose rung adds forces to one side of a front (``sides.X.deployments``)."""
-
-    index: int
-    front: int
-    side: int
-    channel: int
-    forces: list[tuple[str, Any]]
-    """(path, value) of the contingent at each rung of the channel's ladder."""
-
-
-@dataclass
-class GameSpec:
-    id: str
-    channels: tuple[int, int]
-    payoff: np.ndarray  # (K1, K2, 2)
-
-
-@dataclass
-class EventSpec:
-    index: int
-    at: int
-    until: int
-    channel: int
-    level: float
-    note: str
-
-
-def rung_level(ch: ChannelSpec, value: Any, where: str) -> float:
-    """A rung id (discrete ladder) or a number (continuous ladder) as a level."""
-    if ch.continuous:
-        if isinstance(value, str):
-            raise ModelError(f"{where}: {ch.ref} is on a continuous ladder; give a number")
-        return float(value)
-    if isinstance(value, str):
-        if value not in ch.rung_ids:
-            raise ModelError(f"{where}: {value!r} is not a rung of ladder {ch.ladder!r}")
-        return float(ch.rung_ids.index(value))
-    v = float(value)
-    if not (v.is_integer() and 0 <= v < len(ch.rung_ids)):
-        raise ModelError(f"{where}: {value!r} is not a rung of ladder {ch.ladder!r}")
-    return v
 
 
 class Layout:
@@ -194,8 +74,10 @@ class Layout:
         self._fronts(scenario)
         self._links()
         self._red_lines(scenario)
-        self._alliances(scenario)
-        self._games(scenario)
+        self.alliances, self.obligations = compile_alliances(self, scenario)
+        self.n_alliances = len(self.alliances)
+        self.O = len(self.obligations)
+        self.games = compile_games(self, scenario)
         self._events(scenario)
         self.felt_weight = felt_weights(self)
         """(C, A) share of a channel's e each actor feels (:mod:`~sim.model.felt`)."""
@@ -486,80 +368,6 @@ class Layout:
             self.red_lines.append(finish(spec, self.red_leaves))
         self.L = len(self.red_lines)
 
-    def _alliances(self, sc: Any) -> None:
-        self.alliances: list[AllianceSpec] = []
-        self.obligations: list[ObligationSpec] = []
-        for k, (alid, al) in enumerate(sc.alliances.items()):
-            where = f"alliances.{alid}"
-            members = np.zeros(self.A, dtype=bool)
-            for m in al.members:
-                members[self.actor_index[m]] = True
-            spec = AllianceSpec(
-                index=k,
-                id=alid,
-                members=members,
-                trigger=al.trigger,
-                lag=int(al.lag),
-                mode=al.mode,
-                reliability=(f"{where}.reliability", al.reliability),
-                patron=self.actor_index[al.patron] if al.patron else -1,
-                pressure=al.pressure,
-            )
-            for mid, chans in al.obligations.items():
-                for cname, rung in chans.items():
-                    ref = f"{mid}.{cname}"
-                    if ref not in self.channel_index:
-                        raise ModelError(f"{where}.obligations.{mid}.{cname}: no channel {ref}")
-                    c = self.channel_index[ref]
-                    r = int(
-                        rung_level(self.channels[c], rung, f"{where}.obligations.{mid}.{cname}")
-                    )
-                    ob = ObligationSpec(k, self.actor_index[mid], c, r)
-                    spec.obligations.append(ob)
-                    self.obligations.append(ob)
-            if al.pressure is not None:
-                c = self.channel_index[al.pressure.on]
-                spec.pressure_channel = c
-                spec.pressure_client = self.channels[c].owner
-                recipient = self.channels[c].target
-                if al.pressure.front is not None:
-                    spec.pressure_front = self.front_index[al.pressure.front]
-                else:
-                    spec.pressure_front = next(
-                        (f.index for f in self.fronts if recipient in f.sides), -1
-                    )
-                if self.channels[c].continuous:
-                    raise ModelError(f"{where}.pressure.on: pressure needs a discrete ladder")
-            if al.side_clauses is not None:
-                spec.discount = (
-                    f"{where}.side_clauses.tech_cost_discount",
-                    al.side_clauses.tech_cost_discount,
-                )
-            self.alliances.append(spec)
-        self.n_alliances = len(self.alliances)
-        self.O = len(self.obligations)
-
-    def _games(self, sc: Any) -> None:
-        self.games: list[GameSpec] = []
-        for gid, g in sc.games.items():
-            c1, c2 = (self.channel_index[r] for r in g.channels)
-            s1, s2 = self.channels[c1], self.channels[c2]
-            if s1.continuous or s2.continuous:
-                raise ModelError(f"games.{gid}: a game is played on discrete ladders")
-            table = np.zeros((len(s1.rung_ids), len(s2.rung_ids), 2))
-            missing = []
-            for a, ra in enumerate(s1.rung_ids):
-                for b, rb in enumerate(s2.rung_ids):
-                    keys = [ra + rb, f"{ra},{rb}", f"{ra}-{rb}", f"{ra}_{rb}", f"{ra} {rb}"]
-                    key = next((k for k in keys if k in g.payoffs), None)
-                    if key is None:
-                        missing.append(ra + rb)
-                    else:
-                        table[a, b] = g.payoffs[key]
-            if missing:
-                raise ModelError(f"games.{gid}.payoffs: no payoff for {', '.join(missing)}")
-            self.games.append(GameSpec(gid, (c1, c2), table))
-
     def _events(self, sc: Any) -> None:
         self.events: list[EventSpec] = []
         for k, ev in enumerate(sc.events):
@@ -583,42 +391,10 @@ class Layout:
         self.dyad_index = {p: d for d, p in enumerate(self.dyads)}
         self.dyad_src = np.array([p[0] for p in self.dyads], dtype=np.intp)
         self.dyad_dst = np.array([p[1] for p in self.dyads], dtype=np.intp)
-        self.dyad_reverse = np.array(
-            [self.dyad_index[(j, i)] for i, j in self.dyads], dtype=np.intp
-        )
         # unordered dyads named with schema.dyad_key (ids sorted), each with its two directions
-        from sim.scenario.schema import dyad_key
-
         keys: dict[str, tuple[int, int]] = {}
         for d, (i, j) in enumerate(self.dyads):
             key = dyad_key(self.actors[i], self.actors[j])
             if key not in keys:
                 keys[key] = (d, self.dyad_index[(j, i)])
         self.dyad_keys = keys
-
-
-def step_dates(start: str, unit: str, horizon: int) -> np.ndarray:
-    """Calendar date of each step 0..horizon as ``datetime64[ns]``.
-
-    Calendar arithmetic (:mod:`sim.scenario.dates`): months and years keep the day of the
-    month, clamped to the month's length. A span outside what ``datetime64[ns]`` holds is
-    refused at validation; here it raises :class:`ModelError` rather than wrap round.
-    """
-    from sim.scenario.dates import parse_start, step_date
-
-    base = parse_start(start)
-    try:
-        out = [step_date(base, unit, s) for s in range(horizon + 1)]
-    except ValueError as exc:
-        raise ModelError(f"time: {exc}") from None
-    return np.array(out, dtype="datetime64[D]").astype("datetime64[ns]")
-
-
-def date_labels(dates: np.ndarray, unit: str) -> list[str]:
-    """Short labels for event sentences: ``2025-03`` for months, ``2025`` for years."""
-    days = dates.astype("datetime64[D]").astype(str)
-    if unit == "month":
-        return [s[:7] for s in days]
-    if unit == "year":
-        return [s[:4] for s in days]
-    return list(days)

@@ -112,7 +112,7 @@ class Recorder:
             i, j = ly.dyad_src, ly.dyad_dst
             self.goldstein[:, s] = m.escalation.goldstein
             self.hostility[:, s] = m.hostility[:, i, j]
-            self.belief[:, s] = m.belief[:, i, j]
+            self.belief[:, s] = m.minds.belief[:, i, j]
         if ly.F:
             self.forces[:, s] = w.forces
             self.fire[:, s] = w.fire
@@ -335,7 +335,7 @@ class Recorder:
         for k, (key, series) in enumerate(dyad_index.items()):
             cols[column("escalation", key, "max")] = series.max(axis=1)
             cols[column("escalation", key, "final")] = series[:, T]
-            cols[column("escalation", key, "spiral")] = m.spiral[:, k].copy()
+            cols[column("escalation", key, "spiral")] = m.spirals.value[:, k].copy()
         for f in ly.fronts:
             cols[column("front", f.id, "territory")] = self.territory[:, T, f.index]
             cols[column("front", f.id, "balance")] = self.balance[:, T, f.index]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario import conditions
-from sim.scenario.schema import FlowAbove
+from sim.scenario.commitments import FlowAbove
 
 from .errors import ModelError
 
@@ -105,7 +105,7 @@ def compile_condition(
     """The tree of a scenario condition; its leaves are appended to ``leaves``.
 
     Args:
-        cond: a ``schema.Condition``.
+        cond: a ``commitments.Condition``.
         where: its dotted path (``red_lines.X.watch``).
         leaves: the scenario's leaves so far (appended to).
         channel_index: ``ACTOR.channel`` → channel index.

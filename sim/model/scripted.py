@@ -46,8 +46,8 @@ def forced_crossings(
     ch = red.leaf_channel
     lv = level[:, :, ch]  # (R, T+1, leaves)
     th = red.leaf_threshold[None, None, :]
-    event = model.forced[:, ch][None]  # (1, T+1, leaves), NaN where no event
-    bound = model.lo[:, ch][None]
+    event = model.exogenous.forced[:, ch][None]  # (1, T+1, leaves), NaN where no event
+    bound = model.exogenous.lo[:, ch][None]
     rung = ~red.leaf_flow[None, None, :]
     with np.errstate(invalid="ignore"):
         ev_leaf = (event >= th) & (lv == event) & rung

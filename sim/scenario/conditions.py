@@ -1,6 +1,6 @@
 """Walking a red line's condition: its leaves with their paths, and the condition in words.
 
-A condition (``schema.Condition``) is a tree: leaves watch a channel's rung
+A condition (``commitments.Condition``) is a tree: leaves watch a channel's rung
 (``{channel: RUS.tech_dprk, at_least: advanced_missile}``) or a flow's shipments
 (``{flow: DPRK.arm_russia, stock: shell_152, above: 3.0e5}``); inner nodes hold when all
 (``{all: [...]}``) or any (``{any: [...]}``) of their parts hold. The checker, the model's
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .schema import AllOf, AnyOf, FlowAbove
+from .commitments import AllOf, AnyOf, FlowAbove
 
 
 def parts(cond: Any) -> tuple[str, list[Any]] | None:

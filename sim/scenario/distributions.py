@@ -213,8 +213,6 @@ class Choice(_Dist):
         return (min(self.values), max(self.values))
 
 
-DIST_KINDS = ("uniform", "normal", "lognormal", "beta", "triangular", "choice")
-
 Distribution = Annotated[
     Uniform | Normal | LogNormal | Beta | Triangular | Choice,
     Field(discriminator="dist"),
@@ -239,25 +237,3 @@ Number = Annotated[
 def is_distribution(value: Any) -> bool:
     """True for a parsed distribution (as opposed to a plain number)."""
     return isinstance(value, _Dist)
-
-
-def point_value(value: float | _Dist) -> float:
-    """A representative value: the number itself, or the distribution's median."""
-    import numpy as np
-
-    if isinstance(value, _Dist):
-        return float(value.ppf(np.array([0.5]))[0])
-    return float(value)
-
-
-def sample_value(value: float | _Dist, rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` values: a plain number broadcast, or ``n`` draws of a distribution.
-
-    A plain number consumes no random numbers; the model samples parameters in a fixed order
-    (the scenario's document order) so that a given seed always maps to the same draws.
-    """
-    import numpy as np
-
-    if isinstance(value, _Dist):
-        return value.sample(rng, n)
-    return np.full(n, float(value))

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .distributions import is_distribution
+from .ranges import NON_NEGATIVE, PROBABILITY
 from .validation import did_you_mean, listing
-
-PROBABILITY = (0.0, 1.0)
-NON_NEGATIVE = (0.0, float("inf"))
 
 
 def ladder(chk: Any, lid: str, lad: Any) -> None:

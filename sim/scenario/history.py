@@ -25,8 +25,9 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
+from .block import ID_PATTERN, Block
 from .dates import check_calendar_date
 from .distributions import Distribution, is_distribution
 
@@ -35,14 +36,7 @@ if TYPE_CHECKING:
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
-_ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 FLOWS = ("production", "inflow", "outflow", "consumption")
-
-
-class _Block(BaseModel):
-    """Frozen, strict, closed (as ``schema.Block``, which this module cannot import)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
 def _when(v: Any) -> Any:
@@ -53,7 +47,7 @@ def _when(v: Any) -> Any:
     return v
 
 
-class _When(_Block):
+class _When(Block):
     """Parses step-or-date fields: an int step, or a ``YYYY-MM[-DD]`` date."""
 
     @field_validator("at", "by", "from_", "until", mode="before", check_fields=False)
@@ -75,7 +69,7 @@ When = Annotated[int, Field(ge=0)] | str
 """A step (``4``) or a date (``2024-10``, ``1973-10-14``)."""
 
 
-class Interval(_Block):
+class Interval(Block):
     """An observed quantity known to lie in ``[low, high]``."""
 
     low: float
@@ -150,7 +144,7 @@ class AllianceObs(_Observation):
     """An alliance was (``triggered: true``) or was not triggered by ``by``."""
 
     KIND: ClassVar[str] = "alliance"
-    alliance: Annotated[str, Field(pattern=_ID)]
+    alliance: Annotated[str, Field(pattern=ID_PATTERN)]
     triggered: bool = True
     by: When
 
@@ -159,7 +153,7 @@ class RedLineObs(_Observation):
     """A red line was (``crossed: true``) or was not crossed by ``by``."""
 
     KIND: ClassVar[str] = "red_line"
-    red_line: Annotated[str, Field(pattern=_ID)]
+    red_line: Annotated[str, Field(pattern=ID_PATTERN)]
     crossed: bool
     by: When
 
@@ -168,7 +162,7 @@ class TerritoryObs(_Observation):
     """A front's territory (gained by its first side since step 0) at ``at``."""
 
     KIND: ClassVar[str] = "territory"
-    front: Annotated[str, Field(pattern=_ID)]
+    front: Annotated[str, Field(pattern=ID_PATTERN)]
     territory: Quantity
     at: When
 
@@ -178,7 +172,7 @@ class GainedObs(_Observation):
     between the steps ``from`` and ``until`` (``per_step``: divided by the steps between)."""
 
     KIND: ClassVar[str] = "gained"
-    front: Annotated[str, Field(pattern=_ID)]
+    front: Annotated[str, Field(pattern=ID_PATTERN)]
     gained: Quantity
     per_step: bool = False
     in_: When | None = Field(default=None, alias="in")
@@ -212,7 +206,7 @@ class ApprovalObs(_Observation):
     """An actor's approval (a poll, as a share) at ``at``."""
 
     KIND: ClassVar[str] = "approval"
-    actor: Annotated[str, Field(pattern=_ID)]
+    actor: Annotated[str, Field(pattern=ID_PATTERN)]
     approval: Quantity
     at: When
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .actors import resolve_defaults
 from .distributions import is_distribution
-from .schema import Scenario, resolve_defaults
+from .schema import Scenario
 from .validation import Issue
 
 

@@ -4,7 +4,8 @@ Generated from the same pydantic models that validate scenarios, then tidied: th
 number-or-distribution choice, written out at every number by pydantic, becomes one
 ``$defs/Number``; a ladder may be written as a bare list of rungs (its short form). Scenario
 files point their editor at it with
-``# yaml-language-server: $schema=../sim/library/wargame.schema.json``. Cross-references
+``# yaml-language-server: $schema=../sim/library/wargame.schema.json``. The policies come from
+the policy registry (:mod:`sim.scenario.policy_specs`). Cross-references
 (an actor named in a red line exists...) are beyond JSON Schema: ``wargame validate`` checks
 those.
 """
@@ -14,7 +15,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schema import Scenario, Weights
+from .actors import Weights
+from .policy_specs import specs
+from .schema import Scenario
 
 SCHEMA_FILE = "wargame.schema.json"
 """Its name in ``sim/library/``."""
@@ -79,12 +82,33 @@ def scenario_json_schema() -> dict[str, Any]:
             {k: v for k, v in ladder.items() if k != "description"},
         ],
     }
+    _policies(defs)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "wargame scenario",
         "description": "A scenario of the wargame simulator (docs/scenarios.md).",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
+
+
+def _policies(defs: dict[str, Any]) -> None:
+    """``policy`` from the policy registry: each name with its summary, and the actor keys a
+    policy needs made required when an actor names it."""
+    registered = dict(sorted(specs().items()))
+    names = {
+        "type": "string",
+        "oneOf": [{"const": n, "description": sp.summary} for n, sp in registered.items()],
+    }
+    for block in ("Actor", "Defaults"):
+        defs[block]["properties"]["policy"]["anyOf"][0] = names
+    defs["Actor"]["allOf"] = [
+        {
+            "if": {"properties": {"policy": {"const": n}}, "required": ["policy"]},
+            "then": {"required": list(sp.actor_keys)},
+        }
+        for n, sp in registered.items()
+        if sp.actor_keys
+    ]
 
 
 def schema_text() -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import overrides as _overrides
 from . import references
+from .actors import resolve_defaults
 from .calibration import attach as attach_posterior
 from .errors import Problem, ScenarioError, ScenarioWarning
 from .includes import resolve_includes
@@ -21,7 +22,7 @@ from .inert import inert_settings
 from .limits import case_clashes
 from .partial import validate_partially
 from .paths import uncertain_parameters
-from .schema import Scenario, resolve_defaults
+from .schema import Scenario
 from .tree import PMap, flatten, parse_yaml, read_text
 from .validation import to_problems, validate
 

@@ -19,7 +19,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .schema import ID_PATTERN, Actor, Channel, Defaults, Scenario, Stock
+from .actors import Actor, Channel, Defaults, Stock
+from .block import ID_PATTERN
+from .schema import Scenario
 from .typewalk import shape
 
 ANY = "*"

@@ -17,32 +17,17 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import conditions, effects_checks
+from . import commitment_checks, effects_checks, experiment_checks, policy_specs
+from .actors import ActorFields, Approval, Beliefs, Channel, Observe, Stock
 from .distributions import is_distribution
 from .history import check_history
+from .ranges import HOSTILITY, NON_NEGATIVE, PROBABILITY
 from .schema import (
-    ActorFields,
-    Approval,
-    Beliefs,
-    Channel,
-    FlowAbove,
     Ladder,
-    MeasureActor,
-    MeasureDyad,
-    MeasureFront,
-    MeasureRedLine,
-    Observe,
     Scenario,
-    Stock,
-    dyad_key,
-    resolve_defaults,
 )
 from .tree import Path
 from .validation import Issue, did_you_mean, listing
-
-PROBABILITY = (0.0, 1.0)
-NON_NEGATIVE = (0.0, math.inf)
-HOSTILITY = (-10.0, 10.0)
 
 # Which numbers of a block must lie in which range (checked for plain numbers and for the
 # support of distributions alike).
@@ -215,22 +200,22 @@ class Checker:
         for aid, actor in (s.actors or {}).items():
             self.actor(aid, actor)
         for aid, alliance in (s.alliances or {}).items():
-            self.alliance(aid, alliance)
+            commitment_checks.alliance(self, aid, alliance)
         for rid, red_line in (s.red_lines or {}).items():
-            self.red_line(rid, red_line)
+            commitment_checks.red_line(self, rid, red_line)
         for gid, game in (s.games or {}).items():
-            self.game(gid, game)
+            commitment_checks.game(self, gid, game)
         for fid, front in (s.fronts or {}).items():
             self.front(fid, front)
         for i, event in enumerate(s.events or []):
             if event is not None:
                 self.event(i, event)
         for cid, cf in (s.counterfactuals or {}).items():
-            self.counterfactual(cid, cf)
+            experiment_checks.counterfactual(self, cid, cf)
         if s.sensitivity is not None:
-            self.sensitivity()
+            experiment_checks.sensitivity(self)
         check_history(self)
-        self.policies()
+        policy_specs.check(self)
         return self.issues
 
     def actor_fields(self, block: ActorFields, path: Path, owner: str | None) -> None:
@@ -307,135 +292,6 @@ class Checker:
                     f"{self.horizon}",
                 )
 
-    def alliance(self, aid: str, al: Any) -> None:
-        path = ("alliances", aid)
-        seen: set[str] = set()
-        for i, member in enumerate(al.members):
-            if member in seen:
-                self.add((*path, "members", i), f"{member!r} is listed twice")
-            seen.add(member)
-            self.known("actors", member, (*path, "members", i), "actor")
-        for member, duties in al.obligations.items():
-            opath = (*path, "obligations", member)
-            if member not in al.members:
-                self.add(opath, f"{member!r} is not a member of this alliance", key=True)
-                continue
-            if member not in self.s.actors:
-                continue
-            for cid, rung in duties.items():
-                ref = self.channel(f"{member}.{cid}", (*opath, cid))
-                if ref is not None:
-                    _, channel, ladder = ref
-                    self.rung(channel.ladder, ladder, rung, (*opath, cid))
-        if al.patron is not None and al.patron not in al.members:
-            self.add((*path, "patron"), f"the patron {al.patron!r} is not a member")
-        if al.pressure is not None:
-            ppath = (*path, "pressure")
-            ref = self.channel(al.pressure.on, (*ppath, "on"))
-            client = al.pressure.on.partition(".")[0]
-            if ref is not None:
-                if client not in al.members:
-                    self.add(
-                        (*ppath, "on"),
-                        f"pressure is on a member's channel; {client!r} is not a member",
-                    )
-                elif client == al.patron:
-                    self.add((*ppath, "on"), "pressure is on a client's channel, not the patron's")
-            if al.patron is None:
-                self.add(ppath, "pressure needs a patron: add patron: ACTOR")
-            if al.pressure.front is not None:
-                self.known("fronts", al.pressure.front, (*ppath, "front"), "front")
-        self.in_range(al.reliability, (*path, "reliability"), PROBABILITY)
-        if al.trigger is not None:
-            self.in_range(al.trigger.min_e, (*path, "trigger", "min_e"), HOSTILITY)
-        if al.side_clauses is not None:
-            self.in_range(
-                al.side_clauses.tech_cost_discount,
-                (*path, "side_clauses", "tech_cost_discount"),
-                PROBABILITY,
-            )
-        if self.horizon is not None and al.lag > self.horizon:
-            self.add((*path, "lag"), f"lag {al.lag} is longer than the horizon ({self.horizon})")
-
-    def red_line(self, rid: str, rl: Any) -> None:
-        path = ("red_lines", rid)
-        self.known("actors", rl.owner, (*path, "owner"), "actor")
-        for lpath, leaf in conditions.leaves(rl.watch, (*path, "watch")):
-            self.watched(rl.owner, leaf, lpath)
-        many = rl.responses is not None
-        if many and rl.response is not None:
-            self.add((*path, "responses"), "give either response or responses, not both", True)
-        for k, resp in enumerate(rl.committed):
-            rpath = (*path, "responses", k) if many else (*path, "response")
-            found = self.channel(resp.channel, (*rpath, "channel"))
-            if found is not None:
-                owner_of, channel, ladder = found
-                if owner_of != rl.owner:
-                    self.add(
-                        (*rpath, "channel"),
-                        f"the response is one of the owner's ({rl.owner}) channels",
-                    )
-                self.rung(channel.ladder, ladder, resp.at_least, (*rpath, "at_least"))
-        self.in_range(rl.credibility, (*path, "credibility"), PROBABILITY)
-        self.in_range(rl.audience_cost, (*path, "audience_cost"), NON_NEGATIVE)
-        self.step(rl.window, (*path, "window"), "window")
-
-    def watched(self, owner: str, leaf: Any, path: Path) -> None:
-        """One leaf of a red line's condition: another actor's channel, rung or flow."""
-        flow = isinstance(leaf, FlowAbove)
-        ref = conditions.leaf_channel(leaf)
-        found = self.channel(ref, (*path, "flow" if flow else "channel"))
-        if found is None:
-            return
-        owner_of, channel, ladder = found
-        if owner_of == owner:
-            self.add(
-                (*path, "flow" if flow else "channel"),
-                "a red line watches another actor's channel, not its owner's",
-            )
-        if not flow:
-            self.rung(channel.ladder, ladder, leaf.at_least, (*path, "at_least"))
-            return
-        if leaf.stock not in channel.flows:
-            ships = listing(channel.flows) if channel.flows else "nothing"
-            hint = did_you_mean(leaf.stock, channel.flows) or f" (it ships {ships})"
-            self.add((*path, "stock"), f"{ref} ships no {leaf.stock!r}{hint}")
-        self.in_range(leaf.above, (*path, "above"), NON_NEGATIVE)
-
-    def game(self, gid: str, game: Any) -> None:
-        path = ("games", gid)
-        ladders = []
-        for i, ref in enumerate(game.channels):
-            found = self.channel(ref, (*path, "channels", i))
-            if found is not None:
-                _, channel, ladder = found
-                if ladder is not None and ladder.is_continuous:
-                    self.add(
-                        (*path, "channels", i),
-                        f"a game needs rungs; ladder {channel.ladder!r} is continuous",
-                    )
-                    ladder = None
-                ladders.append(ladder)
-        if len(game.channels) == 2 and game.channels[0] == game.channels[1]:
-            self.add((*path, "channels"), "a game is played between two different channels")
-        if len(ladders) != 2 or None in ladders:
-            return
-        pairs = [a + b for a in ladders[0].rung_ids for b in ladders[1].rung_ids]
-        missing = [p for p in pairs if p not in game.payoffs]
-        unknown = [k for k in game.payoffs if k not in pairs]
-        for key in unknown:
-            if len(missing) == 1 and len(unknown) == 1:
-                hint = f"; did you mean {missing[0]!r}?"  # the one pair left out
-            else:
-                hint = did_you_mean(key, pairs) or f" (pairs: {listing(pairs)})"
-            self.add(
-                (*path, "payoffs", key),
-                f"{key!r} is not a pair of rungs (row rung then column rung){hint}",
-                key=True,
-            )
-        if missing:
-            self.add((*path, "payoffs"), f"missing payoffs for {listing(missing)}")
-
     def front(self, fid: str, front: Any) -> None:
         path = ("fronts", fid)
         for side_id, side in front.sides.items():
@@ -502,151 +358,6 @@ class Checker:
         if found is not None:
             _, channel, ladder = found
             self.rung(channel.ladder, ladder, event.to, (*path, "to"))
-
-    def counterfactual(self, cid: str, cf: Any) -> None:
-        path = ("counterfactuals", cid)
-        for arm, bounds in cf.arms.items():
-            for ref, bound in bounds.items():
-                bpath = (*path, "arms", arm, ref)
-                found = self.channel(ref, bpath)
-                if found is None:
-                    continue
-                _, channel, ladder = found
-                lo = hi = None
-                if bound.at_least is not None:
-                    lo = self.rung(channel.ladder, ladder, bound.at_least, (*bpath, "at_least"))
-                if bound.at_most is not None:
-                    hi = self.rung(channel.ladder, ladder, bound.at_most, (*bpath, "at_most"))
-                if lo is not None and hi is not None and lo > hi:
-                    self.add(
-                        (*bpath, "at_most"),
-                        f"at_most ({bound.at_most}) is below at_least ({bound.at_least})",
-                    )
-                self.step(bound.from_, (*bpath, "from"), "from step")
-                if bound.until is not None:
-                    if bound.until < bound.from_:
-                        self.add(
-                            (*bpath, "until"),
-                            f"until ({bound.until}) is before from ({bound.from_})",
-                        )
-                    self.step(bound.until, (*bpath, "until"), "until step")
-        # A measure's step is checked against the horizon by ``compare`` (which uses it), not
-        # here: ``run --horizon 12`` must not be refused for a comparison it does not make.
-        for i, m in enumerate(cf.measure):
-            mpath = (*path, "measure", i)
-            if isinstance(m, MeasureRedLine):
-                self.known("red_lines", m.red_line, (*mpath, "red_line"), "red line")
-            elif isinstance(m, MeasureFront):
-                self.known("fronts", m.front, (*mpath, "front"), "front")
-            elif isinstance(m, MeasureDyad):
-                self.measured_dyad(m.dyad, (*mpath, "dyad"), dyad_key(*m.dyad.partition("-")[::2]))
-            elif isinstance(m, MeasureActor):
-                self.known("actors", m.actor, (*mpath, "actor"), "actor")
-
-    def dyad(self, text: str, path: Path) -> bool:
-        a, _, b = text.partition("-")
-        ok = self.known("actors", a, path, "actor")
-        ok = self.known("actors", b, path, "actor") and ok
-        if ok and a == b:
-            self.add(path, "a dyad is two different actors")
-            return False
-        return ok
-
-    def measured_dyad(self, name: str, path: Path, fixed: str) -> None:
-        """A dyad whose escalation is measured (a measure, a sensitivity target): its ids in
-        order (``fixed`` is the name with them in order), joined by a channel."""
-        if not self.dyad(name, path):
-            return
-        a, _, b = name.partition("-")
-        if dyad_key(a, b) != name:
-            self.add(path, f"dyads are named with their ids in order; did you mean {fixed!r}?")
-        elif not self.linked(a, b):
-            self.add(
-                path,
-                f"no channel joins {a} and {b}, so there is no escalation between them to measure",
-            )
-
-    def sensitivity(self) -> None:
-        sens = self.s.sensitivity
-        for i, target in enumerate(sens.targets):
-            tpath = ("sensitivity", "targets", i)
-            kind, _, rest = target.partition(".")
-            name = rest.rpartition(".")[0]
-            if kind == "red_line":
-                self.known("red_lines", name, tpath, "red line")
-            elif kind == "front":
-                self.known("fronts", name, tpath, "front")
-            elif kind == "actor":
-                self.known("actors", name, tpath, "actor")
-            elif kind == "escalation":
-                a, _, b = name.partition("-")
-                fixed = f"escalation.{dyad_key(a, b)}.{target.rpartition('.')[2]}"
-                self.measured_dyad(name, tpath, fixed)
-        if sens.params and not any(self.broken.values()):
-            from .paths import get_path
-
-            resolved = resolve_defaults(self.s)
-            for i, param in enumerate(sens.params):
-                ppath = ("sensitivity", "params", i)
-                try:
-                    value = get_path(resolved, param)
-                except KeyError as exc:
-                    self.add(ppath, str(exc.args[0]))
-                    continue
-                if not (is_distribution(value) or type(value) is float):
-                    self.add(ppath, f"{param} is not a number parameter (found {value!r})")
-
-    def linked(self, a: str, b: str) -> bool:
-        for x, y in ((a, b), (b, a)):
-            if any(ch.target == y for ch in self.s.actors[x].channels.values()):
-                return True
-        return False
-
-    def policies(self) -> None:
-        defaults = self.s.defaults
-        default_policy = defaults.policy if defaults is not None else None
-        for aid, actor in (self.s.actors or {}).items():
-            if aid in self.broken.get("partial", ()):
-                continue  # it lost keys to validation: what it needs may be among them
-            policy = actor.policy or default_policy or "utility"
-            if actor.policy is not None:
-                path, key, source = ("actors", aid, "policy"), False, ""
-            else:
-                path, key, source = ("actors", aid), True, " (from defaults)"
-            if policy == "richardson":
-                if actor.richardson is None:
-                    self.add(
-                        path, f"policy richardson{source} needs a richardson block {{k, a, g}}", key
-                    )
-                continuous = [
-                    c
-                    for c in actor.channels.values()
-                    if c.ladder in self.s.ladders and self.s.ladders[c.ladder].is_continuous
-                ]
-                known = all(c.ladder in self.s.ladders for c in actor.channels.values())
-                if not continuous and known:
-                    self.add(
-                        path,
-                        f"policy richardson{source} moves a channel on a continuous "
-                        "ladder; this actor has none",
-                        key,
-                    )
-            elif policy == "always":
-                if actor.rung is None:
-                    self.add(path, f"policy always{source} needs 'rung': the rung it plays", key)
-                else:
-                    for ch in actor.channels.values():
-                        ladder = self.s.ladders.get(ch.ladder)
-                        self.rung(ch.ladder, ladder, actor.rung, ("actors", aid, "rung"))
-            elif policy == "scripted":
-                for cid, ch in actor.channels.items():
-                    if ch.script is None:
-                        self.add(
-                            ("actors", aid, "channels", cid),
-                            f"policy scripted{source} needs a script on every channel; "
-                            f"{cid!r} has none",
-                            key=True,
-                        )
 
 
 def check(scenario: Scenario, broken: Mapping[str, set[Any]] | None = None) -> list[Issue]:

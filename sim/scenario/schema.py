@@ -5,8 +5,9 @@ strict (``"24"`` is not a horizon) and closed (an unknown key is an error); cros
 between blocks (an actor named in a red line, a rung named in a channel) are checked after
 parsing by :mod:`sim.scenario.references`, where every block is known.
 
-Actor fields left out fall back to ``defaults``; :func:`resolve_defaults` fills them, so the
-rest of the package reads every actor field without a lookup chain.
+The blocks are grouped by topic: :mod:`.block` (the base), :mod:`.actors` (actors, defaults and
+their resolution), :mod:`.commitments` (alliances, red lines, games) and here the rest (time,
+ladders, the world, experiments) and the :class:`Scenario` that holds them all.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -27,36 +26,13 @@ from pydantic import (
 
 from sim.outcomes import TARGET_PATTERN, column
 
+from .actors import Actor, Channel, Defaults
+from .block import Block, ChannelRef, Id, Rung
 from .calibration import Calibration, Posterior
+from .commitments import Alliance, Game, RedLine
 from .dates import check_calendar_date
 from .distributions import Number
 from .history import Observation
-
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-ChannelRef = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")]
-"""``ACTOR.channel``."""
-Rung = Annotated[str, Field(min_length=1)]
-Probability = Number  # range checked in references (a distribution's support must fit too)
-
-STEP_UNITS = ("day", "week", "month", "year")
-POLICIES = (
-    "utility",
-    "richardson",
-    "tit_for_tat",
-    "suspicious_tit_for_tat",
-    "grim_trigger",
-    "always",
-    "fixed",
-    "scripted",
-)
-
-
-class Block(BaseModel):
-    """Base of every block: frozen, strict, closed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
-
 
 # --- time -------------------------------------------------------------------------------------
 
@@ -178,276 +154,6 @@ class Ladder(Block):
 
     def index(self, rung: str) -> int:
         return self.rung_ids.index(rung)
-
-
-# --- actors -----------------------------------------------------------------------------------
-
-
-class Weights(Block):
-    """Weights of the utility terms (model.md §5). Unset terms weigh 0, security 1."""
-
-    security: Number = 1.0
-    alliance: Number = 0.0
-    war: Number = 0.0
-    economy: Number = 0.0
-    domestic: Number = 0.0
-    reputation: Number = 0.0
-
-
-class Observe(Block):
-    """How an actor sees others' rungs: late, not always, sometimes wrong."""
-
-    lag: int = Field(default=1, ge=0, le=24)
-    detect: Probability = 1.0
-    misread: Probability = 0.0
-    attribution: Probability = 1.0
-
-
-class Approval(Block):
-    """Domestic approval (elite support for autocracies), model.md §7."""
-
-    initial: Number = 0.5
-    baseline: Number | None = None
-    reversion: Number = 0.1
-    rally: Number = 0.0
-    arms_penalty: Number = 0.0
-    opposed_share: Number = 0.5
-    audience_cost: Number = 0.0
-    noise: Number = 0.0
-
-
-class Economy(Block):
-    """An actor's economy index (1 = baseline): how fast it recovers from sanctions."""
-
-    recovery: Number = 0.3
-    """Share of the gap to baseline closed per year."""
-
-
-class Stock(Block):
-    """A munitions category: what an actor holds, makes and must keep."""
-
-    initial: Number = Field(default=0.0)
-    production: Number = 0.0
-    requirement: Number = 0.0
-    consumption: Number = 0.0
-    ramp: Number = 0.0
-    """Added production per step (a production ramp)."""
-
-
-class Cuts(Block):
-    """Which shipments a channel's interdicting rungs stop: named flows and/or recipients."""
-
-    flows: list[ChannelRef] = Field(default_factory=list)
-    """Supply channels (``ACTOR.channel``) whose shipments are cut."""
-    to: list[Id] = Field(default_factory=list)
-    """Recipients: every shipment to them is cut."""
-
-
-class Channel(Block):
-    """One ladder an actor climbs toward one target."""
-
-    ladder: Id
-    target: Id
-    initial: Rung | float | None = None
-    max_step: int | None = Field(default=None, ge=1)
-    flows: dict[Id, list[Number]] = Field(default_factory=dict)
-    indirect: bool = False
-    script: list[Rung | float] | None = None
-    cuts: Cuts | None = None
-    """What the rungs with ``interdicts`` stop (default: every shipment to the target)."""
-
-    @field_validator("initial", mode="before")
-    @classmethod
-    def _int_initial(cls, v: Any) -> Any:
-        return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-    @field_validator("script", mode="before")
-    @classmethod
-    def _int_script(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            return [float(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in v]
-        return v
-
-
-class BeliefAbout(Block):
-    expansionist: Number
-
-
-class Beliefs(Block):
-    """Priors: ``expansionist`` about everyone, or per actor id (``RUS: {expansionist: ...}``)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
-    __pydantic_extra__: dict[Id, BeliefAbout] = Field(init=False)  # type: ignore[assignment]
-
-    expansionist: Number = 0.5
-    conservatism: Number = 1.0
-
-    @property
-    def about(self) -> dict[str, BeliefAbout]:
-        """Per-actor priors, keyed by actor id."""
-        return dict(self.model_extra or {})
-
-
-class RichardsonParams(Block):
-    """``dx/dt = k·y − a·x + g`` (Richardson 1960)."""
-
-    k: Number
-    a: Number
-    g: Number = 0.0
-    integrator: Literal["euler", "exact"] = "euler"
-
-
-class ActorFields(Block):
-    """Fields an actor may inherit from ``defaults``."""
-
-    policy: Literal[POLICIES] | None = None  # type: ignore[valid-type]
-    precision: Number | None = None
-    risk_tolerance: Number | None = None
-    switch_cost: Number | None = None
-    weights: Weights | None = None
-    approval: Approval | None = None
-    observe: Observe | None = None
-    beliefs: Beliefs | None = None
-    economy: Economy | None = None
-
-
-class Defaults(ActorFields):
-    """Values every actor inherits unless it sets its own."""
-
-
-class Actor(ActorFields):
-    name: str | None = None
-    stocks: dict[Id, Stock] = Field(default_factory=dict)
-    channels: dict[Id, Channel] = Field(default_factory=dict)
-    richardson: RichardsonParams | None = None
-    rung: Rung | None = None
-    """The rung an ``always`` policy plays."""
-
-
-# --- commitments ------------------------------------------------------------------------------
-
-
-class Trigger(Block):
-    attack_on: Literal["member", "any"] = "member"
-    by: Literal["non_member", "any"] = "non_member"
-    min_e: Number = 9.5
-    """Perceived hostility that fires the trigger, in [-10, 10] (range checked in references)."""
-
-
-class Pressure(Block):
-    """Patron pressure ``π = σ(a0 + trend·gains + gap·shortfall)`` on a client's channel."""
-
-    on: ChannelRef
-    a0: Number = 0.0
-    trend: Number = 0.0
-    gap: Number = 0.0
-    front: Id | None = None
-
-
-class SideClauses(Block):
-    tech_cost_discount: Number = 0.0
-
-
-class Alliance(Block):
-    members: list[Id] = Field(min_length=2)
-    kind: Literal["mutual_defense", "defense_pact", "entente", "supply"] = "mutual_defense"
-    trigger: Trigger | None = None
-    obligations: dict[Id, dict[Id, Rung]] = Field(default_factory=dict)
-    lag: int = Field(default=0, ge=0)
-    reliability: Number = 0.745
-    mode: Literal["soft", "hard"] = "soft"
-    patron: Id | None = None
-    pressure: Pressure | None = None
-    side_clauses: SideClauses | None = None
-
-
-class ChannelAtLeast(Block):
-    """A channel at or above a rung (a red line's condition, or a committed response)."""
-
-    channel: ChannelRef
-    at_least: Rung
-
-
-class FlowAbove(Block):
-    """A flow link's shipments in one step above a quantity (``flow: DPRK.arm_russia``)."""
-
-    flow: ChannelRef
-    stock: Id
-    above: Number
-
-
-class AllOf(Block):
-    """A compound condition: every part holds."""
-
-    all_: list[Condition] = Field(alias="all", min_length=1)
-
-
-class AnyOf(Block):
-    """A compound condition: at least one part holds."""
-
-    any_: list[Condition] = Field(alias="any", min_length=1)
-
-
-CONDITION_KINDS = ("channel", "flow", "all", "any")
-
-
-def _condition_kind(value: Any) -> str | None:
-    """The kind of a red line's condition, from the key that names it (``channel: X``...)."""
-    if isinstance(value, dict):
-        return next((k for k in CONDITION_KINDS if k in value), None)
-    names = {"channel": "channel", "flow": "flow", "all": "all_", "any": "any_"}
-    return next((k for k in CONDITION_KINDS if hasattr(value, names[k])), None)
-
-
-Condition = Annotated[
-    Annotated[ChannelAtLeast, Tag("channel")]
-    | Annotated[FlowAbove, Tag("flow")]
-    | Annotated[AllOf, Tag("all")]
-    | Annotated[AnyOf, Tag("any")],
-    Discriminator(
-        _condition_kind,
-        custom_error_type="condition_kind",
-        custom_error_message="a condition names one of channel, flow, all or any",
-    ),
-]
-"""What a red line watches: a channel's rung, a flow's quantity, or all/any of several."""
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-
-
-class RedLine(Block):
-    owner: Id
-    watch: Condition
-    declared: Literal["public", "ambiguous", "private"] = "public"
-    response: ChannelAtLeast | None = None
-    responses: list[ChannelAtLeast] | None = Field(default=None, min_length=1)
-    credibility: Number = 0.5
-    audience_cost: Number = 0.0
-    window: int | None = Field(default=None, ge=1)
-
-    @property
-    def committed(self) -> list[ChannelAtLeast]:
-        """The committed responses, whichever form the file used (none: an empty list).
-
-        Giving both forms is an error (``references``); ``responses`` wins if both are set."""
-        if self.responses is not None:
-            return list(self.responses)
-        return [] if self.response is None else [self.response]
-
-
-class Game(Block):
-    """A payoff table over a pair of channels, played every step (a repeated game)."""
-
-    channels: list[ChannelRef] = Field(min_length=2, max_length=2)
-    payoffs: dict[str, list[float]]
-
-    @field_validator("payoffs")
-    @classmethod
-    def _pairs(cls, v: dict[str, list[float]]) -> dict[str, list[float]]:
-        bad = [k for k, p in v.items() if len(p) != 2]
-        if bad:
-            raise ValueError(f"each payoff is a pair [row, column]; not {', '.join(bad)}")
-        return v
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -652,54 +358,3 @@ class Scenario(Block):
 
     def ladder_of(self, ref: str) -> Ladder:
         return self.ladders[self.channel(ref).ladder]
-
-
-# Built-in values an actor falls back to when neither it nor ``defaults`` sets a field.
-BUILTIN_DEFAULTS = Defaults(
-    policy="utility",
-    precision=2.0,
-    risk_tolerance=0.5,
-    switch_cost=0.0,
-    weights=Weights(),
-    approval=Approval(),
-    observe=Observe(),
-    beliefs=Beliefs(),
-    economy=Economy(),
-)
-
-
-def _merge(own: BaseModel | None, inherited: BaseModel | None) -> BaseModel | None:
-    """Field-by-field merge of two blocks of the same class: what ``own`` sets wins."""
-    if own is None:
-        return inherited
-    if inherited is None:
-        return own
-    update = {k: getattr(inherited, k) for k in inherited.model_fields_set - own.model_fields_set}
-    merged = own.model_copy(update=update)
-    if inherited.model_extra and merged.__pydantic_extra__ is not None:
-        merged.__pydantic_extra__.update(
-            {k: v for k, v in inherited.model_extra.items() if k not in merged.__pydantic_extra__}
-        )
-    return merged
-
-
-MERGED_BLOCKS = ("weights", "approval", "observe", "beliefs", "economy")
-
-
-def resolve_defaults(scenario: Scenario) -> Scenario:
-    """Every actor with every inheritable field filled: its own, else defaults, else built-in.
-
-    Blocks (weights, approval, observe, beliefs) merge key by key, so an actor that sets one
-    weight keeps the others from ``defaults``.
-    """
-    actors = {}
-    for aid, actor in scenario.actors.items():
-        update = {}
-        for name in ActorFields.model_fields:
-            own, inherited = getattr(actor, name), getattr(scenario.defaults, name)
-            value = _merge(own, inherited) if name in MERGED_BLOCKS else own
-            if value is None:
-                value = inherited
-            update[name] = value if value is not None else getattr(BUILTIN_DEFAULTS, name)
-        actors[aid] = actor.model_copy(update=update)
-    return scenario.model_copy(update={"actors": actors})

@@ -178,7 +178,7 @@ def scenarios(draw):
     return build(data)
 
 
-FINITE = ("level", "e_now", "hostility", "belief", "payoff", "provoked")
+FINITE = ("level", "e_now", "hostility", "payoff", "provoked")
 
 
 def check_step(m: Wargame, before: np.ndarray) -> None:
@@ -203,7 +203,7 @@ def check_step(m: Wargame, before: np.ndarray) -> None:
     assert np.isfinite(y).all() and (y >= 0).all() and (y <= 1).all()
     # probabilities in [0, 1]
     probabilities = [
-        m.belief,
+        m.minds.belief,
         m.red.credibility,
         m.allies.reliability_belief,
         w.approval,
@@ -221,6 +221,7 @@ def check_step(m: Wargame, before: np.ndarray) -> None:
     for name in FINITE:
         assert np.isfinite(np.asarray(getattr(m, name), float)).all(), name
     for arr in (
+        m.minds.belief,
         w.stock,
         w.forces,
         w.territory,
@@ -241,7 +242,7 @@ def check_step(m: Wargame, before: np.ndarray) -> None:
 def run_checked(sc, R: int = 6, seed: int = 0) -> Wargame:
     m = Wargame(sc, replications=R, rng=seed)
     check_step(m, m.world.stock.copy())
-    while m.t < m.horizon:
+    while m.steps < m.horizon:
         before = m.world.stock.copy()
         m.step()
         check_step(m, before)

@@ -30,11 +30,11 @@ def test_one_state_agent_per_actor(flagship):
 
 def test_steps_time_and_running(flagship):
     m = Wargame(flagship, replications=2, rng=1)
-    assert m.running and m.steps == 0 and m.t == 0
+    assert m.running and m.steps == 0
     m.step()
-    assert m.steps == 1 and m.t == 1 and m.time == 1.0
+    assert m.steps == 1 and m.time == 1.0
     m.run_model()  # Mesa's loop stops at the horizon via model.running
-    assert m.t == 24 and not m.running
+    assert m.steps == 24 and not m.running
     with pytest.raises(ModelError, match="horizon"):
         m.step()
 
@@ -65,9 +65,9 @@ def test_datacollector_and_pickle(flagship):
 
 def test_overrides_as_dotted_keywords(flagship):
     m = Wargame(str(FLAGSHIP), replications=2, rng=1, **{"actors.ROK.weights.domestic": 0.9})
-    assert (m.weights[:, m.layout.actor_index["ROK"], 4] == 0.9).all()
+    assert (m.minds.weights[:, m.layout.actor_index["ROK"], 4] == 0.9).all()
     m2 = Wargame(flagship, replications=2, rng=1, overrides={"actors.ROK.weights.domestic": 0.1})
-    assert (m2.weights[:, m2.layout.actor_index["ROK"], 4] == 0.1).all()
+    assert (m2.minds.weights[:, m2.layout.actor_index["ROK"], 4] == 0.1).all()
     with pytest.raises(TypeError, match="unexpected keyword"):
         Wargame(flagship, colour="red")
 

@@ -7,14 +7,13 @@ import pytest
 from model_helpers import CD_LADDER, build, scenario_file
 
 from sim.model import POLICIES, ModelError, Wargame
-from sim.scenario import ScenarioError
-from sim.scenario.schema import POLICIES as LANGUAGE_POLICIES
+from sim.scenario import ScenarioError, policy_specs
 
 
 def test_every_policy_of_the_language_is_registered_with_a_classifier():
-    assert set(POLICIES) == set(LANGUAGE_POLICIES)
+    assert set(POLICIES) == set(policy_specs.specs())
     for name, cls in POLICIES.items():
-        assert cls.name == name
+        assert cls.name == name and policy_specs.specs()[name] is cls.spec
         assert {"stochastic", "memory_depth", "continuous"} <= set(cls.classifier)
         assert cls.__doc__ and "Literature names" in cls.__doc__
     assert POLICIES["utility"].classifier["stochastic"] is True
@@ -66,7 +65,7 @@ def test_scripted_plays_its_script_then_holds():
 
 
 def test_richardson_needs_a_continuous_ladder():
-    with pytest.raises(BAD, match="continuous"):
+    with pytest.raises(ScenarioError, match="richardson moves a level on a continuous ladder"):
         Wargame(two("richardson", {"richardson": {"k": 0.5, "a": 1.0}}))
 
 

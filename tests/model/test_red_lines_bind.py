@@ -237,7 +237,7 @@ def test_a_compound_quantity_condition_holds_exactly_when_its_parts_say():
     ever = np.zeros(400, dtype=bool)
     while m.running:
         m.step()
-        lv, shipped = m.level, m.recorder.flow[:, m.t, arm]
+        lv, shipped = m.level, m.recorder.flow[:, m.steps, arm]
         requested = np.array([0, 1.0e4, 3.0e4, 6.0e4])[lv[:, arm].astype(int)]
         high = lv[:, arm] >= 3
         flow = shipped > 2.5e4

@@ -125,7 +125,7 @@ def test_interdiction_keeps_arms_conserved():
         rng=1,
         interventions={"BLK.coerce_rec": Bound(at_least="blockade")},
     )
-    while m.t < m.horizon:
+    while m.steps < m.horizon:
         before = m.world.stock.copy()
         m.step()
         check_step(m, before)

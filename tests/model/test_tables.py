@@ -144,7 +144,7 @@ def test_values_agree_with_the_model(flagship):
     p = t["params"]
     assert p["parameter"].nunique() == len(m.params.sampled)
     got = p[p.parameter == "actors.ROK.weights.domestic"]["value"].to_numpy()
-    np.testing.assert_allclose(got, m.weights[:, m.layout.actor_index["ROK"], 4])
+    np.testing.assert_allclose(got, m.minds.weights[:, m.layout.actor_index["ROK"], 4])
 
 
 def test_outcomes_columns(tables, flagship):

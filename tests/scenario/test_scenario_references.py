@@ -90,15 +90,12 @@ def test_scripted_policy_needs_scripts_within_the_horizon() -> None:
     )
 
 
-def test_richardson_needs_its_block_and_a_continuous_ladder() -> None:
+def test_richardson_needs_its_block() -> None:
     lines = problems(edit("    policy: fixed", "    policy: richardson"))
     assert any(
-        "actors.UKR.policy: policy richardson needs a richardson block" in line for line in lines
-    )
-    assert any(
-        "actors.UKR.policy: policy richardson moves a channel on a continuous ladder" in line
+        "actors.UKR.policy: policy richardson needs 'richardson': its equation {k, a, g}" in line
         for line in lines
-    )
+    ), lines
 
 
 def test_policy_from_defaults_is_reported_at_the_actor() -> None:
@@ -216,12 +213,18 @@ def test_deployments_need_a_discrete_ladder() -> None:
         text,
     )
     lines = problems(text)
-    assert len(lines) == 1
+    assert len(lines) == 2  # the deployment, and DPRK's utility policy on a continuous ladder
     assert (
         "fronts.ukraine.sides.RUS.deployments.DPRK.arms: deployments give forces per rung, and "
-        "ladder 'level' of DPRK.arms is continuous" in lines[0]
+        "ladder 'level' of DPRK.arms is continuous" in lines[1]
     )
-    fixed = text.replace("DPRK.arms: [0, 1]", "DPRK.deploy_russia: [0, 0.1, 0.2]")
+    assert (
+        "actors.DPRK.channels.arms.ladder: policy utility (from defaults) moves along "
+        in (lines[0])
+    )
+    fixed = text.replace("DPRK.arms: [0, 1]", "DPRK.deploy_russia: [0, 0.1, 0.2]").replace(
+        "\n      arms: {ladder: level, target: RUS}", ""
+    )
     side = load_scenario_text(fixed).fronts["ukraine"].sides["RUS"]
     assert side.deployments == {"DPRK.deploy_russia": [0.0, 0.1, 0.2]}
 

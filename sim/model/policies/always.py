@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import numpy as np
 
-from ..errors import ModelError
+from sim.scenario.policy_specs import PolicySpec
+
 from .base import Policy
 from .registry import register
 
@@ -19,27 +18,21 @@ class Always(Policy):
     rung is D or C on a two-rung ladder; an unconditional strategy on any ladder.
     """
 
-    name = "always"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 0,
-        "continuous": False,
-    }
+    spec = PolicySpec(
+        name="always",
+        summary="Plays the actor's `rung` on every channel, every step",
+        stochastic=False,
+        memory_depth=0,
+        actor_keys={"rung": "the rung it plays"},
+        rung_keys=("rung",),
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
         levels = []
-        for c in channels:
+        for c in channels:  # the rung is on every ladder: checked by the scenario layer
             spec = layout.channels[c]
-            aid = layout.actors[spec.owner]
-            rung = layout.scenario.actors[aid].rung
-            if rung is None:
-                raise ModelError(f"actors.{aid}.rung: policy 'always' needs the rung it plays")
-            if rung not in spec.rung_ids:
-                raise ModelError(
-                    f"actors.{aid}.rung: {rung!r} is not a rung of ladder {spec.ladder!r} "
-                    f"(channel {spec.ref})"
-                )
+            rung = layout.scenario.actors[layout.actors[spec.owner]].rung
             levels.append(float(spec.rung_ids.index(rung)))
         self.levels = np.array(levels)
 

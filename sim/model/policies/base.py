@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from sim.scenario.policy_specs import PolicySpec
+
 from ..errors import ModelError
 
 if TYPE_CHECKING:
@@ -23,22 +25,39 @@ if TYPE_CHECKING:
 
 
 class Policy:
-    """Base class. Subclasses set ``name``, ``classifier`` and implement :meth:`decide`."""
+    """Base class. Subclasses set ``spec`` (their :class:`PolicySpec`) and implement
+    :meth:`decide`; ``name`` and ``classifier`` are read from the spec.
 
+    What a policy needs of its actor and channels is checked by the scenario layer from the
+    spec (:func:`sim.scenario.policy_specs.check`) before any model is built, so a policy's
+    constructor may take those needs as given.
+    """
+
+    spec: ClassVar[PolicySpec]
     name: ClassVar[str] = ""
     classifier: ClassVar[dict[str, Any]] = {}
-    discrete_only: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "spec" in cls.__dict__:
+            cls.name = cls.spec.name
+            cls.classifier = cls.spec.classifier
 
     def __init__(self, layout: Layout, channels: list[int], params: Params) -> None:
         self.layout = layout
         self.channels = np.asarray(channels, dtype=np.intp)
-        if self.discrete_only:
-            for c in channels:
-                if layout.continuous[c]:
-                    raise ModelError(
-                        f"actors.{layout.channels[c].ref.split('.')[0]}.policy: {self.name} "
-                        f"needs a ladder of rungs, but {layout.channels[c].ref} is continuous"
-                    )
+        self._decided: tuple[int, np.ndarray] | None = None
+
+    def decision(self, model: Wargame, u: np.ndarray) -> np.ndarray:
+        """:meth:`decide` once per step, however many agents ask: the proposed levels (R, n).
+
+        The agents using this policy each read their own columns of it (``StateAgent.step``);
+        the work stays vectorised over the policy's channels and a stateful policy (grim
+        trigger) updates its state once a step.
+        """
+        if self._decided is None or self._decided[0] != model.steps:
+            self._decided = (model.steps, self.decide(model, u))
+        return self._decided[1]
 
     def pairs(self) -> list[tuple[int, int]]:
         """(observer, channel) pairs this policy needs perceived beyond the standard ones."""
@@ -48,7 +67,9 @@ class Policy:
         """Proposed levels (R, n) of this policy's channels.
 
         Args:
-            model: the model, with the state after the previous step.
+            model: the model, with the state after the previous step: ``model.steps`` is the
+                step being decided (Mesa counts a step before running it), so the state read
+                is that of step ``model.steps - 1``.
             u: (R, C) this step's choice uniforms, one per channel (column = channel index).
         """
         raise NotImplementedError

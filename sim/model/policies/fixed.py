@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import numpy as np
+
+from sim.scenario.policy_specs import PolicySpec
 
 from .base import Policy
 from .registry import register
@@ -19,13 +19,13 @@ class Fixed(Policy):
     intervention that moved them ends.
     """
 
-    name = "fixed"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 0,
-        "continuous": True,
-    }
-    discrete_only = False
+    spec = PolicySpec(
+        name="fixed",
+        summary="Stays at the initial level (events and interventions may still move it)",
+        stochastic=False,
+        memory_depth=0,
+        ladders="any",
+    )
 
     def decide(self, model, u):
         init = self.layout.initial[self.channels]

@@ -3,9 +3,9 @@ play the top rung for ever."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import numpy as np
+
+from sim.scenario.policy_specs import PolicySpec
 
 from .registry import register
 from .tit_for_tat import TitForTat
@@ -20,12 +20,15 @@ class GrimTrigger(TitForTat):
     rung; the punishment is the top rung of the ladder.
     """
 
-    name = "grim_trigger"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": float("inf"),
-        "continuous": False,
-    }
+    spec = PolicySpec(
+        name="grim_trigger",
+        summary=(
+            "Holds the initial rung until the opponent first rises above it, "
+            "then the top rung for ever"
+        ),
+        stochastic=False,
+        memory_depth=float("inf"),
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
@@ -35,7 +38,7 @@ class GrimTrigger(TitForTat):
         ly = self.layout
         out = np.empty((model.R, len(self.channels)))
         for k, (c, o) in enumerate(zip(self.channels, self.opponents, strict=True)):
-            if model.steps_done > 0:
+            if model.steps > 1:
                 self.triggered[:, k] |= self.seen(model, c, o) > ly.initial[c]
             out[:, k] = np.where(self.triggered[:, k], ly.n_rungs[c] - 1, ly.initial[c])
         return out

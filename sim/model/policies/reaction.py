@@ -102,12 +102,12 @@ def stimulus(
     the ideal whatever the others do — a max over sources would hide all but the largest.
     """
     s_t = np.stack([hostility[:, i, j] for j in src.actors]) if src.actors else None
-    b_t = np.stack([model.belief[:, i, j] for j in src.actors]) if src.actors else None
+    b_t = np.stack([model.minds.belief[:, i, j] for j in src.actors]) if src.actors else None
     s_h = b_h = None
     if src.help:
         index = model.perception.index
         s_h = np.stack([pe[:, index[(i, k)]] * share for k, share, _ in src.help])
-        b_h = np.stack([model.belief[:, i, who] for _, _, who in src.help])
+        b_h = np.stack([model.minds.belief[:, i, who] for _, _, who in src.help])
     return s_t, b_t, s_h, b_h
 
 

@@ -1,12 +1,15 @@
 """The one registry of decision policies (axelrod-style: a name, literature names, a classifier).
 
-A policy is a class with a ``name`` (what a scenario writes under ``policy:``), a docstring that
-gives its names in the literature, and a ``classifier`` dict (``stochastic``, ``memory_depth``,
-``continuous``). :func:`register` adds it to :data:`POLICIES`; every module of this package is
+A policy is a class with a ``spec`` (:class:`~sim.scenario.policy_specs.PolicySpec`: the name a
+scenario writes under ``policy:``, the classifier, and what it needs of its actor and channels)
+and a docstring that gives its names in the literature. :func:`register` adds it to
+:data:`POLICIES` and its spec to the scenario layer's registry; every module of this package is
 imported by the package, so adding a policy is adding one module.
 """
 
 from __future__ import annotations
+
+from sim.scenario.policy_specs import PolicySpec, register_spec
 
 from .base import Policy
 
@@ -15,13 +18,13 @@ POLICIES: dict[str, type[Policy]] = {}
 
 
 def register[P: type[Policy]](cls: P) -> P:
-    """Class decorator: add a policy to :data:`POLICIES` under its ``name``."""
-    if not cls.name:
-        raise TypeError(f"{cls.__name__} has no name")
+    """Class decorator: add a policy to :data:`POLICIES` and its spec to the scenario layer's
+    registry (:mod:`sim.scenario.policy_specs`), so scenarios may name it."""
+    spec = cls.__dict__.get("spec")
+    if not isinstance(spec, PolicySpec):
+        raise TypeError(f"{cls.__name__} declares no spec = PolicySpec(...)")
     if cls.name in POLICIES and POLICIES[cls.name] is not cls:
         raise TypeError(f"two policies named {cls.name!r}")
-    for key in ("stochastic", "memory_depth", "continuous"):
-        if key not in cls.classifier:
-            raise TypeError(f"{cls.__name__}.classifier lacks {key!r}")
+    register_spec(spec)
     POLICIES[cls.name] = cls
     return cls

@@ -24,9 +24,10 @@ other's levels at once (the ODE has no lag or noise); their perception settings 
 from __future__ import annotations
 
 import warnings
-from typing import Any, ClassVar
 
 import numpy as np
+
+from sim.scenario.policy_specs import PolicySpec
 
 from ..errors import ModelError, ModelWarning
 from .base import Policy, counterpart
@@ -41,13 +42,14 @@ class Richardson(Policy):
     a linear action–reaction process; with a → 0 the pure reaction model.
     """
 
-    name = "richardson"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 1,
-        "continuous": True,
-    }
-    discrete_only = False
+    spec = PolicySpec(
+        name="richardson",
+        summary="Richardson's arms-race equation dx/dt = k·y − a·x + g, integrated jointly",
+        stochastic=False,
+        memory_depth=1,
+        ladders="continuous",
+        actor_keys={"richardson": "its equation {k, a, g}"},
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
@@ -64,14 +66,7 @@ class Richardson(Policy):
         for k, c in enumerate(channels):
             spec = ly.channels[c]
             aid = ly.actors[spec.owner]
-            if not spec.continuous:
-                raise ModelError(
-                    f"actors.{aid}.policy: richardson needs a continuous ladder, but "
-                    f"{spec.ref} is on ladder {spec.ladder!r} of rungs"
-                )
-            rp = ly.scenario.actors[aid].richardson
-            if rp is None:
-                raise ModelError(f"actors.{aid}.richardson: policy 'richardson' needs {{k, a, g}}")
+            rp = ly.scenario.actors[aid].richardson  # present: checked by the scenario layer
             base = f"actors.{aid}.richardson"
             self.k[:, k] = params.get(f"{base}.k", rp.k)
             self.a[:, k] = params.get(f"{base}.a", rp.a)

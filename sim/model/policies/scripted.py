@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import numpy as np
 
-from ..errors import ModelError
+from sim.scenario.policy_specs import PolicySpec
+
 from .base import Policy
 from .registry import register
 
@@ -20,28 +19,21 @@ class Scripted(Policy):
     last entry holds.
     """
 
-    name = "scripted"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 0,
-        "continuous": True,
-    }
-    discrete_only = False
+    spec = PolicySpec(
+        name="scripted",
+        summary="Replays the channel's `script`, one rung or level per step",
+        stochastic=False,
+        memory_depth=0,
+        ladders="any",
+        channel_keys={"script": "one rung per step"},
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
-        scripts = []
-        for c in channels:
-            spec = layout.channels[c]
-            if not spec.script:
-                raise ModelError(
-                    f"actors.{spec.ref.replace('.', '.channels.', 1)}.script: policy "
-                    "'scripted' needs a script (one rung per step)"
-                )
-            scripts.append(spec.script)
+        scripts = [layout.channels[c].script for c in channels]  # checked by the scenario
         n = max(len(s) for s in scripts)
         self.table = np.array([list(s) + [s[-1]] * (n - len(s)) for s in scripts]).T  # (n, m)
 
     def decide(self, model, u):
-        row = self.table[min(model.steps_done, len(self.table) - 1)]
+        row = self.table[min(model.steps - 1, len(self.table) - 1)]
         return np.broadcast_to(row, (model.R, len(self.channels))).copy()

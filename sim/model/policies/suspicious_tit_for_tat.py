@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from sim.scenario.policy_specs import PolicySpec
 
 from .registry import register
 from .tit_for_tat import TitForTat
@@ -16,12 +16,12 @@ class SuspiciousTitForTat(TitForTat):
     ladder the opening move is one rung above the initial rung (D on a C/D ladder).
     """
 
-    name = "suspicious_tit_for_tat"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 1,
-        "continuous": False,
-    }
+    spec = PolicySpec(
+        name="suspicious_tit_for_tat",
+        summary="Opens one rung up, then matches the opponent's last rung seen",
+        stochastic=False,
+        memory_depth=1,
+    )
 
     def first_move(self, c: int) -> float:
         return float(min(self.layout.initial[c] + 1, self.layout.n_rungs[c] - 1))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import numpy as np
+
+from sim.scenario.policy_specs import PolicySpec
 
 from .base import Policy, counterpart, match_rung
 from .registry import register
@@ -20,12 +20,12 @@ class TitForTat(Policy):
     (lag, detection, misreading apply).
     """
 
-    name = "tit_for_tat"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": False,
-        "memory_depth": 1,
-        "continuous": False,
-    }
+    spec = PolicySpec(
+        name="tit_for_tat",
+        summary="Opens at the initial rung, then matches the opponent's last rung seen",
+        stochastic=False,
+        memory_depth=1,
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
@@ -48,7 +48,7 @@ class TitForTat(Policy):
     def decide(self, model, u):
         out = np.empty((model.R, len(self.channels)))
         for k, (c, o) in enumerate(zip(self.channels, self.opponents, strict=True)):
-            if model.steps_done == 0:
+            if model.steps == 1:
                 out[:, k] = self.first_move(c)
             else:
                 out[:, k] = self.seen(model, c, o)

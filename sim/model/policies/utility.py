@@ -17,9 +17,11 @@ per-step quantities they share, and the choice. Arrays are (K, R), rungs first (
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
+
+from sim.scenario.policy_specs import PolicySpec
 
 from ..choice import quantal_choice
 from ..economy import costly_channels
@@ -69,12 +71,12 @@ class Utility(Policy):
     commitment and reputation (Schelling 1966).
     """
 
-    name = "utility"
-    classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": True,
-        "memory_depth": float("inf"),
-        "continuous": False,
-    }
+    spec = PolicySpec(
+        name="utility",
+        summary="Quantal-response expected utility over its rungs, with a Jervis opponent model",
+        stochastic=True,
+        memory_depth=float("inf"),
+    )
 
     def __init__(self, layout, channels, params):
         super().__init__(layout, channels, params)
@@ -174,7 +176,7 @@ class Utility(Policy):
         shared = self._shared(model)
         for k, ch in enumerate(self.info):
             eu, allowed = self.utilities(model, ch, shared)
-            out[:, k] = quantal_choice(eu, model.precision[:, ch.owner], u[:, ch.c], allowed)
+            out[:, k] = quantal_choice(eu, model.minds.precision[:, ch.owner], u[:, ch.c], allowed)
         return out
 
     def explain(self, model, ref: str) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
@@ -205,14 +207,14 @@ class Utility(Policy):
     def _shared(self, model) -> dict:
         """Per-step quantities every channel's utility reads, as contiguous (·, R) rows."""
         if self._weights_t is None:  # weights are fixed for a run
-            w = model.weights
+            w = model.minds.weights
             mean = w.mean(axis=2)
             mean = np.where(mean > 0, mean, 1.0)
             self._weights_t = np.ascontiguousarray(np.moveaxis(w / mean[:, :, None], 0, -1))
         return {
             "w": self._weights_t,  # (A, 6, R): weights over their mean
             "requested": model.world.requested(model.level),
-            "tau": np.maximum(model.risk_tolerance, TAU_MIN),
+            "tau": np.maximum(model.minds.risk_tolerance, TAU_MIN),
             "cred": model.red.credibility,
             "pending": model.red.pending,
             "rel_belief": model.allies.reliability_belief,

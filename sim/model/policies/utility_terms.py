@@ -134,7 +134,7 @@ class Context:
         disc = np.zeros(self.R)
         for al in self.ch.discount:
             disc = np.maximum(disc, self.model.allies.discount[:, al])
-        return self.model.switch_cost[:, self.i] * (1.0 - disc)
+        return self.model.minds.switch_cost[:, self.i] * (1.0 - disc)
 
     @cached_property
     def prediction(self) -> Prediction | None:
@@ -144,7 +144,7 @@ class Context:
         use_eco = bool(np.any(self.w[Term.ECONOMY]))
         e_now = m.e_now
         for j, others, share, others_share, others_indirect, theta, indirect, war_e in ch.feelers:
-            att = m.attribution[:, j]
+            att = m.minds.attribution[:, j]
             if others.size:
                 e_o = e_now[:, others] * others_share
                 if any(others_indirect):
@@ -160,7 +160,7 @@ class Context:
             e_new = np.maximum(other, wc * self.e_rungs)
             e_cur = np.maximum(other, wc * e_now[:, c])
             hbar = m.hostility[:, i, j]
-            hh = jervis.predict(hbar, e_new, e_cur, m.belief[:, i, j])
+            hh = jervis.predict(hbar, e_new, e_cur, m.minds.belief[:, i, j])
             sec = theta * hh if sec is None else sec + theta * hh
             # the dyad passes the war threshold when either side's hostility does; a war with
             # an actor that is not one's adversary is weighed at θ

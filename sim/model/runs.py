@@ -11,7 +11,7 @@ import pandas as pd
 from sim.tables import check_record
 
 from .errors import ModelError
-from .explain import Explanation, explain_terms, perceived_by
+from .explanation import Explanation, explain_terms, perceived_by
 from .wargame import Wargame
 
 
@@ -32,7 +32,7 @@ def simulate(
         scenario: a resolved scenario (or the path of a scenario file).
         runs: number of replications R (≥ 1).
         seed: an int, a ``SeedSequence`` (e.g. chunk c of ``SeedSequence(seed).spawn(n)``) or a
-            Generator; see :func:`sim.model.wargame.to_generator`.
+            Generator; see :func:`sim.model.loading.to_generator`.
         record: ``"full"`` for every table, ``"outcomes"`` for the one-row-per-run table only.
         run_offset: added to the ``run`` column (the chunk's first run number).
         interventions: channel ref → ``Bound`` (a counterfactual arm).
@@ -55,9 +55,9 @@ def simulate(
     if on_step is None:
         model.run()
     else:
-        while model.t < model.horizon:
+        while model.steps < model.horizon:
             model.step()
-            on_step(int(model.t), int(model.horizon))
+            on_step(int(model.steps), int(model.horizon))
     tables = model.tables(record=record, run_offset=run_offset)
     # The model, its agents and Mesa's own objects (its scenario, the step event) reference
     # each other, so a finished model would hold all its arrays until the cyclic collector

@@ -1,6 +1,6 @@
 """Why a utility actor would move: the utility of every rung of one channel, term by term.
 
-:func:`explain_terms` reads a model in its current state; :func:`sim.model.simulate.explain`
+:func:`explain_terms` reads a model in its current state; :func:`sim.model.runs.explain`
 steps a fresh model of a scenario to a step first, so an analyst asks about one actor,
 channel, step and run ("why did Seoul move in run 17 in March 2025?") without keeping the
 model of an ensemble. The terms are those of :mod:`~sim.model.policies.utility`, named in
@@ -48,7 +48,7 @@ def explain_terms(model: Any, ref: str, run: int | None = None) -> pd.DataFrame:
     K = int(ly.n_rungs[c])
     terms = {k: np.broadcast_to(v, (K, model.R)) for k, v in terms.items()}
     total = sum(terms.values())
-    prob = logit_probabilities(total, model.precision[:, ly.owner[c]], allowed)
+    prob = logit_probabilities(total, model.minds.precision[:, ly.owner[c]], allowed)
     pick = (lambda a: a.mean(axis=1)) if run is None else (lambda a: a[:, run])
     order = [t for t in TERM_NAMES if t in terms]
     df = pd.DataFrame({k: pick(terms[k]) for k in order}, index=list(ly.channels[c].rung_ids))
@@ -114,7 +114,7 @@ def perceived_by(model: Any, actor: int, run: int) -> tuple[pd.DataFrame, pd.Dat
     perceived = pd.DataFrame(
         {
             "hostility": [model.hostility[run, actor, j] for j in others],
-            "belief_expansionist": [model.belief[run, actor, j] for j in others],
+            "belief_expansionist": [model.minds.belief[run, actor, j] for j in others],
         },
         index=pd.Index([ly.actors[j] for j in others], name="from"),
     )
