@@ -18,7 +18,7 @@ from sim.analysis.intervals import Z95, PairedDifference, wilson
 from sim.analysis.outcome_stats import ArmOutcomes, flag
 from sim.analysis.query import Query, _ident, _literal, clean
 from sim.analysis.scripted import forced_label, measure_red_line
-from sim.outcomes import in_percent
+from sim.outcomes import column, in_percent
 
 
 def _forced_sql(columns: list[str], col: str) -> tuple[str, str, str, str] | None:
@@ -28,9 +28,9 @@ def _forced_sql(columns: list[str], col: str) -> tuple[str, str, str, str] | Non
     if line is None:
         return None
     rid, by = line
-    event = flag(f"red_line.{rid}.scripted", columns)
-    by_arm = flag(f"red_line.{rid}.set_by_arm", columns)
-    at, step = f"red_line.{rid}.scripted_step", f"red_line.{rid}.step"
+    event = flag(column("red_line", rid, "scripted"), columns)
+    by_arm = flag(column("red_line", rid, "set_by_arm"), columns)
+    at, step = column("red_line", rid, "scripted_step"), column("red_line", rid, "step")
     at_sql = clean(_ident(at)) if at in columns else "CAST(NULL AS DOUBLE)"
     if math.isfinite(by):
         step_sql = clean(_ident(step)) if step in columns else "CAST(NULL AS DOUBLE)"

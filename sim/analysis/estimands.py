@@ -27,7 +27,7 @@ from sim.analysis.persistence import reversal_bands
 from sim.analysis.query import Query, _ident, clean
 from sim.analysis.scripted import forced_label, month_namer
 from sim.analysis.source import Source, as_source
-from sim.outcomes import column, subjects
+from sim.outcomes import column, forces_column, subjects
 
 MAX_DYADS = 6
 """How many dyads the summary shows: the red lines' dyads first, then the most escalated."""
@@ -254,12 +254,12 @@ def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
     rids = subjects(o.columns, "red_line", "crossed")
     exprs: dict[str, str] = {}
     for rid in rids:
-        crossed = flag(f"red_line.{rid}.crossed", o.columns)
-        event = flag(f"red_line.{rid}.scripted", o.columns)
-        by_arm = flag(f"red_line.{rid}.set_by_arm", o.columns)
+        crossed = flag(column("red_line", rid, "crossed"), o.columns)
+        event = flag(column("red_line", rid, "scripted"), o.columns)
+        by_arm = flag(column("red_line", rid, "set_by_arm"), o.columns)
         free = f"NOT ({event} OR {by_arm})"
-        at = f"red_line.{rid}.scripted_step"
-        step = f"red_line.{rid}.step"
+        at = column("red_line", rid, "scripted_step")
+        step = column("red_line", rid, "step")
         exprs |= {
             f"{rid}:event": f"count_if({event})",
             f"{rid}:arm": f"count_if({by_arm})",
@@ -312,15 +312,17 @@ def _main_dyads(o: ArmOutcomes, scenario: Any) -> list[str]:
     cols = [column("escalation", d, "max") for d in dyads]
     first = [d for d in red_line_dyads(scenario) if d in dyads] if scenario is not None else []
     found = o.medians(cols)
-    medians = {d: found[f"escalation.{d}.max"] for d in dyads}
+    medians = {d: found[column("escalation", d, "max")] for d in dyads}
     rest = sorted((d for d in dyads if d not in first), key=lambda d: (-medians[d], d))
     return (first + rest)[:MAX_DYADS]
 
 
 def _escalation(o: ArmOutcomes, dyads: list[str]) -> list[Estimate]:
-    found = o.bands([f"escalation.{d}.max" for d in dyads])
+    found = o.bands([column("escalation", d, "max") for d in dyads])
     return [
-        Estimate("escalation", d, "peak escalation", *found[f"escalation.{d}.max"], o.n, o.arm)
+        Estimate(
+            "escalation", d, "peak escalation", *found[column("escalation", d, "max")], o.n, o.arm
+        )
         for d in dyads
     ]
 
@@ -331,23 +333,23 @@ def _fronts(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
     for fid in fids:
         front = getattr(scenario, "fronts", {}).get(fid) if scenario is not None else None
         sides[fid] = list(front.sides) if front is not None else []
-    forces = [
-        f"front.{f}.forces.{s}" for f in fids for s in sides[f] if f"front.{f}.forces.{s}" in o
-    ]
-    bands = o.bands([f"front.{f}.territory" for f in fids] + forces)
-    balance = o.medians([f"front.{f}.balance" for f in fids if f"front.{f}.balance" in o])
+    forces = [c for f in fids for s in sides[f] if (c := forces_column(f, s)) in o]
+    bands = o.bands([column("front", f, "territory") for f in fids] + forces)
+    balance = o.medians(
+        [column("front", f, "balance") for f in fids if column("front", f, "balance") in o]
+    )
     out = []
     for fid in fids:
         if len(sides[fid]) == 2:
             note = f"km² gained by {sides[fid][0]} (negative: by {sides[fid][1]})"
         else:
             note = "km² gained by the first side (negative: by the second)"
-        if f"front.{fid}.balance" in balance:
+        if column("front", fid, "balance") in balance:
             note += f"; median balance {balance[f'front.{fid}.balance']:+.2f}"
-        med, lo, hi = bands[f"front.{fid}.territory"]
+        med, lo, hi = bands[column("front", fid, "territory")]
         out.append(Estimate("front", fid, "territory at horizon", med, lo, hi, o.n, o.arm, note))
         for side in sides[fid]:
-            col = f"front.{fid}.forces.{side}"
+            col = forces_column(fid, side)
             if col in bands:
                 med, lo, hi = bands[col]
                 out.append(
@@ -373,7 +375,11 @@ def _games(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
     players = dict.fromkeys(
         ref.split(".", 1)[0] for game in scenario.games.values() for ref in game.channels
     )
-    cols = {aid: f"actor.{aid}.payoff" for aid in players if f"actor.{aid}.payoff" in o}
+    cols = {
+        aid: column("actor", aid, "payoff")
+        for aid in players
+        if column("actor", aid, "payoff") in o
+    }
     found = o.bands(list(cols.values()))
     return [
         Estimate("payoff", aid, "payoff at horizon", *found[col], o.n, o.arm)
@@ -389,7 +395,7 @@ def _levels(o: ArmOutcomes, scenario: Any) -> list[Estimate]:
     for aid, actor in scenario.actors.items():
         for name, ch in actor.channels.items():
             ladder = scenario.ladders.get(ch.ladder)
-            col = f"channel.{aid}.{name}.level"
+            col = column("channel", f"{aid}.{name}", "level")
             if ladder is not None and ladder.is_continuous and col in o:
                 cols[f"{aid}.{name}"] = col
     found = o.bands(list(cols.values()))

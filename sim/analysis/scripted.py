@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.outcomes import parse, stat
+from sim.outcomes import column, parse, stat
 
 
 @dataclass(frozen=True)
@@ -54,19 +54,21 @@ def forced(
     ("2024-11"); without it the step number is given. ``by``: for "crossed by step N", only
     crossings forced by then count.
     """
-    ev_col, arm_col = f"red_line.{rid}.scripted", f"red_line.{rid}.set_by_arm"
+    ev_col, arm_col = column("red_line", rid, "scripted"), column("red_line", rid, "set_by_arm")
     n = len(df)
     by_event = _flag(df, ev_col, n)
     by_arm = _flag(df, arm_col, n)
     if np.isfinite(by):
-        by_event &= _steps(df, f"red_line.{rid}.scripted_step") <= by
-        by_arm &= _steps(df, f"red_line.{rid}.step") <= by
+        by_event &= _steps(df, column("red_line", rid, "scripted_step")) <= by
+        by_arm &= _steps(df, column("red_line", rid, "step")) <= by
     mask = by_event | by_arm
     if not mask.any():
         return None
     first = math.nan
     if by_event.any():
-        first = np.nanmin(df[f"red_line.{rid}.scripted_step"].to_numpy(dtype=float)[by_event])
+        first = np.nanmin(
+            df[column("red_line", rid, "scripted_step")].to_numpy(dtype=float)[by_event]
+        )
     return Forced(mask, forced_label(bool(by_event.any()), first, bool(by_arm.any()), date_of))
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 from sim.analysis.paths import red_line_dyads
 from sim.analysis.series import arms, dyad_cube, dyad_paths_of, equals
 from sim.analysis.source import as_source
-from sim.outcomes import parse, stat
+from sim.outcomes import column, parse, stat
 from sim.scenario import conditions
 
 MAX_EVENTS = 40
@@ -171,8 +171,8 @@ def _scheduled(ev: pd.DataFrame, row: pd.Series | None) -> np.ndarray:
     if row is not None:
         for i in np.nonzero(kind == "red_line_crossed")[0]:
             rid, step = ev["subject"].iloc[i], ev["step"].iloc[i]
-            at = row.get(f"red_line.{rid}.scripted_step")
-            out[i] = _flag(row.get(f"red_line.{rid}.scripted")) and at == step
+            at = row.get(column("red_line", rid, "scripted_step"))
+            out[i] = _flag(row.get(column("red_line", rid, "scripted"))) and at == step
     return out
 
 
@@ -189,12 +189,12 @@ def _outcome_lines(src, run: int, arm: str) -> list[str]:
         if kind is not None and kind.stat == stat("red_line", "crossed"):
             rid = kind.subject
             if bool(row[col]):
-                step = row.get(f"red_line.{rid}.step", np.nan)
+                step = row.get(column("red_line", rid, "step"), np.nan)
                 when = ""
                 if not pd.isna(step):
                     date = src.dates(np.array([int(step)]))[0]
                     when = f" at {_date_label(date, int(step), src.step_unit)}"
-                forced = f"red_line.{rid}.scripted", f"red_line.{rid}.set_by_arm"
+                forced = column("red_line", rid, "scripted"), column("red_line", rid, "set_by_arm")
                 if _flag(row.get(forced[0])):
                     when += SCHEDULED
                 elif _flag(row.get(forced[1])):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis.source import Source, as_source
+from sim.outcomes import column
 
 from .effects import comparison_table, counterfactual_effects
 from .escalation import escalation_fan, rung_shares
@@ -70,7 +71,7 @@ def _red_line_steps(src: Source) -> str | None:
     if not src.has("outcomes"):
         return "no outcomes table"
     columns = src.columns("outcomes")
-    if not any(f"red_line.{r}.step" in columns for r in red_line_ids(columns)):
+    if not any(column("red_line", r, "step") in columns for r in red_line_ids(columns)):
         return "the scenario has no red lines"
     return None
 

@@ -13,6 +13,7 @@ from sim.analysis.estimands import wilson
 from sim.analysis.paths import arms_of, equals
 from sim.analysis.source import as_source
 from sim.analysis.style import arm_color, date_axis, panels, styled
+from sim.outcomes import column
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -84,7 +85,7 @@ def risks(results: Any) -> list[Risk]:
     out = []
     for arm, df in _by_arm(outcomes, src):
         for rl in red_line_ids(outcomes):
-            crossed = df[f"red_line.{rl}.crossed"].to_numpy(dtype=bool)
+            crossed = df[column("red_line", rl, "crossed")].to_numpy(dtype=bool)
             k, n = int(crossed.sum()), int(crossed.size)
             out.append(Risk(rl, arm, k, n, *_interval(k, n)))
     return out
@@ -173,13 +174,17 @@ def crossing_curves(results: Any) -> dict[tuple[str, str], pd.DataFrame]:
     horizon = src.horizon
     lines = red_line_ids(outcomes)
     if horizon is None:
-        cols = [f"red_line.{rl}.step" for rl in lines if f"red_line.{rl}.step" in outcomes]
+        cols = [
+            column("red_line", rl, "step")
+            for rl in lines
+            if column("red_line", rl, "step") in outcomes
+        ]
         horizon = int(np.nanmax(outcomes[cols].to_numpy(dtype=float))) if cols else 0
     steps = np.arange(horizon + 1)
     out = {}
     for arm, df in _by_arm(outcomes, src):
         for rl in lines:
-            col = f"red_line.{rl}.step"
+            col = column("red_line", rl, "step")
             if col not in df:
                 continue
             at = df[col].to_numpy(dtype=float)
