@@ -14,36 +14,19 @@ versions from the manifest).
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sim.analysis.estimands import summary_of
-from sim.analysis.mdescape import fence as _fence
-from sim.analysis.mdescape import md as _md
 from sim.analysis.source import Source, as_source
+
+from .report_render import Block, to_html, to_markdown
 
 FORMATS = ("html", "md")
 DPI = 110
-
-
-@dataclass
-class Block:
-    """One element of the report.
-
-    ``kind`` is ``h1``, ``h2``, ``h3``, ``p``, ``list``, ``table`` (``data`` = (header, rows)),
-    ``figure`` (``data`` = PNG bytes, ``text`` = caption, ``name`` = figure name) or ``pre``.
-    """
-
-    kind: str
-    text: str = ""
-    data: Any = None
-    name: str = ""
 
 
 # --- content ----------------------------------------------------------------------------------
@@ -324,11 +307,6 @@ def _sensitivity(src: Source) -> list[Block]:
     ]
 
 
-def format_contrast(kind: str, estimate: float, low: float, high: float, pct: bool) -> str:
-    """A row of the comparison as the report prints it (``+12.3 pp [8.1, 16.4]``)."""
-    return _contrast_cell(kind, estimate, low, high, pct)
-
-
 def _contrast_cell(kind: str, estimate: float, low: float, high: float, pct: bool) -> str:
     if pct and kind == "arm":
         return f"{estimate:.1%} [{low:.1%}, {high:.1%}]"
@@ -336,96 +314,6 @@ def _contrast_cell(kind: str, estimate: float, low: float, high: float, pct: boo
         return f"{100 * estimate:+.1f} pp [{100 * low:+.1f}, {100 * high:+.1f}]"
     sign = "+" if kind != "arm" else ""
     return f"{estimate:{sign},.2f} [{low:{sign},.2f}, {high:{sign},.2f}]"
-
-
-# --- rendering --------------------------------------------------------------------------------
-
-_CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:70rem;margin:2rem auto;
-padding:0 1rem;color:#222;line-height:1.45}
-h1{font-size:1.6rem;border-bottom:2px solid #1f5f99;padding-bottom:.3rem}
-h2{font-size:1.25rem;margin-top:2rem;color:#1f5f99}h3{font-size:1.05rem}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
-th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f6f9}figure{margin:1.2rem 0}img{max-width:100%;height:auto}
-figcaption{font-size:.85rem;color:#555}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
-li{margin:.1rem 0}
-"""
-
-
-def to_html(blocks: list[Block]) -> str:
-    """The report as one HTML page with embedded CSS and images."""
-    e = html.escape
-    title = next((b.text for b in blocks if b.kind == "h1"), "Report")
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
-    for b in blocks:
-        if b.kind in ("h1", "h2", "h3", "p"):
-            out.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
-        elif b.kind == "pre":
-            out.append(f"<pre>{e(b.text)}</pre>")
-        elif b.kind == "list":
-            out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in b.data) + "</ul>")
-        elif b.kind == "table":
-            header, rows = b.data
-            out.append(
-                "<table><thead><tr>"
-                + "".join(f"<th>{e(h)}</th>" for h in header)
-                + "</tr></thead><tbody>"
-            )
-            out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
-            out.append("</tbody></table>")
-        elif b.kind == "figure":
-            data = base64.b64encode(b.data).decode("ascii")
-            out.append(
-                f'<figure id="figure-{e(b.name)}"><img alt="{e(b.text)}" '
-                f'src="data:image/png;base64,{data}"><figcaption>{e(b.text)}'
-                "</figcaption></figure>"
-            )
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return _md(text).replace("|", "\\|")
-
-
-def to_markdown(blocks: list[Block]) -> str:
-    """The report as Markdown with images embedded as ``data:`` URIs; every text is escaped
-    (:func:`_md`), as the HTML report escapes it."""
-    out: list[str] = []
-    for b in blocks:
-        if b.kind == "h1":
-            out += [f"# {_md(b.text)}", ""]
-        elif b.kind == "h2":
-            out += [f"## {_md(b.text)}", ""]
-        elif b.kind == "h3":
-            out += [f"### {_md(b.text)}", ""]
-        elif b.kind == "p":
-            out += [_md(b.text), ""]
-        elif b.kind == "pre":
-            fence = _fence(b.text)
-            out += [fence, b.text, fence, ""]
-        elif b.kind == "list":
-            out += [f"- {_md(i)}" for i in b.data] + [""]
-        elif b.kind == "table":
-            header, rows = b.data
-            out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
-            out.append("|" + "---|" * len(header))
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-            out.append("")
-        elif b.kind == "figure":
-            data = base64.b64encode(b.data).decode("ascii")
-            out += [f"![{_md(b.text)}](data:image/png;base64,{data})", "", f"*{_md(b.text)}*", ""]
-    return "\n".join(out)
 
 
 def write(

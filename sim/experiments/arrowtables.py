@@ -82,3 +82,13 @@ def schema_b64(schema: pa.Schema) -> str:
 
 def schema_from_b64(text: str) -> pa.Schema:
     return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+
+
+def plain_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema a CSV file can hold: categories as plain strings."""
+    return pa.schema(
+        [
+            pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else f.type)
+            for f in schema
+        ]
+    )

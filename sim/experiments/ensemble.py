@@ -158,7 +158,8 @@ def execute(ens: Ensemble, options: ExecOptions | None = None) -> Results:
     """
     from . import budget
     from .executors import default_workers
-    from .store import FolderStore, MemoryStore
+    from .memory_store import MemoryStore
+    from .store import FolderStore
 
     opts = options if options is not None else ExecOptions()
     if ens.record not in RECORDS:
@@ -201,8 +202,9 @@ def _drive(
 ) -> Results:
     """Connect the executor, open the store, stream the chunks in, make the tables."""
     from .executors import make_executor
+    from .memory_store import MemoryStore
     from .results import Results
-    from .store import CHUNKS, FolderStore, MemoryStore
+    from .store import CHUNKS, FolderStore
 
     with make_executor(workers, scheduler, len(chunks)) as executor:
         store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}

@@ -48,6 +48,7 @@ from .arrowtables import (  # noqa: F401  (re-exported: the store's public helpe
     arm_column,
     combine,
     conform,
+    plain_schema,
     schema_b64,
     schema_from_b64,
     to_arrow,
@@ -422,7 +423,7 @@ class FolderStore:
         import pyarrow.csv as pacsv
 
         schema, _ = self._schema(files)
-        plain = _plain_schema(schema)
+        plain = plain_schema(schema)
         final = self.path / f"{name}.csv"
         tmp = temp_name(final)
         rows = 0
@@ -446,66 +447,3 @@ def _table_info(file: str, rows: int, parts: int, schema: pa.Schema) -> dict[str
         "columns": {f.name: str(f.type) for f in schema},
         "arrow_schema": schema_b64(schema),
     }
-
-
-def _plain_schema(schema: pa.Schema) -> pa.Schema:
-    """The schema a CSV file can hold: categories as plain strings."""
-    return pa.schema(
-        [
-            pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type) else f.type)
-            for f in schema
-        ]
-    )
-
-
-# --- the in-memory store ----------------------------------------------------------------------
-
-
-class MemoryStore:
-    """Chunks kept in memory, for ``sim.run(...)`` without an ``out`` folder.
-
-    The tables go through the same Arrow conversion and schema unification as a folder, so a
-    table is the same whether it was read from a folder or built here.
-    """
-
-    def __init__(self, manifest: dict[str, Any]):
-        self.manifest = manifest
-        self.manifest.pop("_scenario_yaml", None)
-        self.path = None
-        self._parts: dict[str, dict[str, pa.Table]] = {}
-
-    def open(self) -> set[str]:
-        self.manifest["status"] = "running"
-        return set()
-
-    def put(
-        self,
-        key: str,
-        tables: Mapping[str, pd.DataFrame] | None,
-        seconds: float,
-        arm: str | None = None,
-    ) -> None:
-        if tables is None:
-            raise RuntimeError(f"chunk {key}: an in-memory ensemble needs the tables back")
-        arms = self.manifest["identity"].get("arms") or ()
-        self._parts[key] = {name: to_arrow(df, arm, arms) for name, df in tables.items()}
-        for c in self.manifest["chunks"]:
-            if c["key"] == key:
-                c.update(status="done", seconds=round(seconds, 3))
-
-    def mark(self, status: str, *, failed: Sequence[str] = (), error: str | None = None) -> None:
-        self.manifest["status"] = status
-
-    def finish(self, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
-        """The tables, each one DataFrame with the chunks in ``keys`` order."""
-        names: set[str] = set()
-        for part in self._parts.values():
-            names.update(part)
-        out = {}
-        for name in ordered(names):
-            parts = [self._parts[k][name] for k in keys if name in self._parts[k]]
-            out[name] = combine(parts).to_pandas()
-        self._parts.clear()
-        self.manifest["status"] = "complete"
-        self.manifest["finished"] = now()
-        return out
