@@ -13,11 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.estimands import _decimals, _num
 from sim.analysis.intervals import Z95, PairedDifference, wilson
 from sim.analysis.outcome_stats import ArmOutcomes, flag
 from sim.analysis.query import Query, _ident, _literal, clean
 from sim.analysis.scripted import forced_label, measure_red_line
+from sim.analysis.summary import decimals as _decimals
+from sim.analysis.summary import num as _num
 from sim.outcomes import column, in_percent
 
 

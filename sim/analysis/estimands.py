@@ -7,14 +7,13 @@ much a decision changes each of these. This module computes them from the ``outc
 (:mod:`sim.analysis.outcome_stats`: a million runs are never read whole), and says how sure each
 number is (:mod:`sim.analysis.intervals`, re-exported here): a probability with its 95 % Wilson
 interval, a distribution as its median and 90 % band, a contrast as the mean of paired
-differences.
+differences. What it returns, and how the terminal shows it, is :mod:`sim.analysis.summary`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,129 +26,11 @@ from sim.analysis.persistence import reversal_bands
 from sim.analysis.query import Query, _ident, clean
 from sim.analysis.scripted import forced_label, month_namer
 from sim.analysis.source import Source, as_source
+from sim.analysis.summary import Estimate, Summary
 from sim.outcomes import column, forces_column, subjects
 
 MAX_DYADS = 6
 """How many dyads the summary shows: the red lines' dyads first, then the most escalated."""
-
-
-# --- the summary ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """One line of a summary.
-
-    Attributes:
-        kind: ``red_line``, ``escalation``, ``front``, ``payoff`` or ``level``.
-        name: The red line, dyad, front (and side), player or continuous channel.
-        measure: What is estimated (``P(crossed by 2026-06)``, ``peak escalation``...).
-        estimate: The point estimate (a proportion, or a median).
-        low: Lower end of the interval (Wilson 95 %) or band (5th percentile).
-        high: Upper end (Wilson 95 %, or 95th percentile).
-        n: Runs behind the estimate.
-        arm: The counterfactual arm, or ``None``.
-        note: A short reading aid (median step of crossing, units...).
-        label: Shown instead of the number when the scenario set the outcome in every run
-            ("scripted (event at 2024-11)", "set by the arm"; see :mod:`sim.analysis.scripted`).
-    """
-
-    kind: str
-    name: str
-    measure: str
-    estimate: float
-    low: float
-    high: float
-    n: int
-    arm: str | None = None
-    note: str = ""
-    label: str = ""
-
-
-@dataclass
-class Summary:
-    """The key estimands of an ensemble: red lines, peak escalation, fronts.
-
-    ``str(summary)`` is the text the command line prints; :meth:`to_frame` is the same as a
-    table.
-    """
-
-    title: str
-    runs: int
-    horizon: str
-    estimates: list[Estimate] = field(default_factory=list)
-    legends: dict[str, str] = field(default_factory=dict)
-    """Kind → one line saying what its numbers mean (:mod:`sim.analysis.legends`)."""
-    overrides: list[str] = field(default_factory=list)
-    """The ``PATH=VALUE`` overrides the ensemble ran with (``--set``), echoed first."""
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per estimate (columns of :class:`Estimate`)."""
-        cols = ["arm", "kind", "name", "measure", "estimate", "low", "high", "n", "note", "label"]
-        rows = [{c: getattr(e, c) for c in cols} for e in self.estimates]
-        return pd.DataFrame(rows, columns=cols)
-
-    def render(self) -> str:
-        """The summary as text for a terminal: one section per kind, one line per estimate."""
-        lines = [f"{self.title} — {self.runs:,} runs to {self.horizon}"]
-        if self.overrides:
-            lines.append(f"with --set {' · '.join(self.overrides)}")
-        arms = list(dict.fromkeys(e.arm for e in self.estimates))
-        sections = (
-            ("red_line", "Red lines: P(crossed by the horizon) [95 % Wilson interval]"),
-            ("escalation", "Peak escalation (0–10): median [90 % band]"),
-            ("front", "Fronts at the horizon: median [90 % band]"),
-            ("payoff", "Repeated games: cumulative payoff at the horizon, median [90 % band]"),
-            ("level", "Continuous channels: level at the horizon, median [90 % band]"),
-            ("reversals", "Persistence: reversals per channel per run, median [90 % band]"),
-        )
-        for kind, heading in sections:
-            items = [e for e in self.estimates if e.kind == kind]
-            if not items:
-                continue
-            lines += ["", heading]
-            if self.legends.get(kind):
-                lines.append(f"  ({self.legends[kind]})")
-            width = max(len(e.name) for e in items)
-            for arm in arms:
-                these = [e for e in items if e.arm == arm]
-                if not these:
-                    continue
-                if arm is not None:
-                    lines.append(f"  arm {arm}:")
-                indent = "    " if arm is not None else "  "
-                for e in these:
-                    lines.append(f"{indent}{e.name:<{width}}  {_fmt_estimate(e)}")
-        if len(lines) == 1:
-            lines += ["", "(no red lines, dyads or fronts to summarise)"]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.render()
-
-
-def _fmt_estimate(e: Estimate) -> str:
-    if e.label:
-        return f"{e.label}  {e.note}".rstrip()
-    if e.kind == "red_line":
-        text = f"{e.estimate:6.1%}  [{e.low:.1%}, {e.high:.1%}]"
-    else:
-        d = _decimals(e.estimate, e.low, e.high)
-        text = f"{_num(e.estimate, d):>8}  [{_num(e.low, d)}, {_num(e.high, d)}]"
-    return f"{text}  {e.note}".rstrip()
-
-
-def _decimals(*values: float) -> int:
-    """Decimals for numbers printed side by side, from the largest: 4,623 · 6.50 · 0.182."""
-    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
-    top = max(finite, default=0.0)
-    return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 1 else 3
-
-
-def _num(x: float, decimals: int = 2, sign: bool = False) -> str:
-    if x is None or math.isnan(x):
-        return "n/a"
-    return f"{x:{'+' if sign else ''},.{decimals}f}"
 
 
 def summarize(results: Any, scenario: Any = None) -> Summary:
