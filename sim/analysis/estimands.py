@@ -24,7 +24,7 @@ from sim.analysis.outcome_stats import ArmOutcomes, flag
 from sim.analysis.paths import red_line_dyads
 from sim.analysis.persistence import reversal_bands
 from sim.analysis.query import Query, _ident, clean
-from sim.analysis.scripted import forced_label, month_namer
+from sim.analysis.scripted import forced_label, month_namer, observed_red_lines
 from sim.analysis.source import Source, as_source
 from sim.analysis.summary import Estimate, Summary
 from sim.outcomes import column, forces_column, subjects
@@ -62,8 +62,9 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
     runs = groups[0].n
 
     estimates: list[Estimate] = []
+    observed = observed_red_lines(manifest, scenario)
     for o in groups:
-        estimates += _red_lines(o, scenario, _month_namer(results, scenario))
+        estimates += _red_lines(o, scenario, _month_namer(results, scenario), observed)
     dyads = _main_dyads(ArmOutcomes(query), scenario)
     for o in groups:
         estimates += _escalation(o, dyads)
@@ -78,8 +79,6 @@ def summarize(results: Any, scenario: Any = None) -> Summary:
         ]
     from .legends import legends
 
-    manifest = results.get("manifest") if isinstance(results, Mapping) else None
-    manifest = manifest or getattr(results, "manifest", None) or {}
     overrides = [str(o) for o in manifest.get("overrides") or []]
     return Summary(title, runs, horizon, estimates, legends(scenario), overrides)
 
@@ -128,8 +127,11 @@ def _horizon_label(scenario: Any) -> str:
         return f"step {time.horizon}"
 
 
-def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
-    """P(crossed) per red line; crossings an event or the arm set are left out and said."""
+def _red_lines(
+    o: ArmOutcomes, scenario: Any, date_of: Any, observed: Mapping[str, str]
+) -> list[Estimate]:
+    """P(crossed) per red line; crossings an event or the arm set are left out and said, and a
+    crossing the ensemble was conditioned on (``observed``: id → label) is a fact, not a risk."""
     from .legends import with_date
 
     rids = subjects(o.columns, "red_line", "crossed")
@@ -166,6 +168,7 @@ def _red_lines(o: ArmOutcomes, scenario: Any, date_of: Any) -> list[Estimate]:
         if count:
             forced_words = forced_label(get("event") > 0, get("first"), get("arm") > 0, date_of)
         label = forced_words if count and count == found["runs"] else ""
+        label = observed.get(rid, label)
         n, k = int(get("n")), int(get("k"))
         p, lo, hi = wilson(k, n)
         if label:  # no risk to estimate: the share crossed, without an interval

@@ -89,6 +89,27 @@ def forced_label(
     return " / ".join(words)
 
 
+def observed_red_lines(manifest: Any, scenario: Any) -> dict[str, str]:
+    """Red lines whose crossing an ensemble was conditioned on (``run --from``): id → label.
+
+    A conditioned ensemble keeps only futures that did what the record says; a red line the
+    record saw crossed is then crossed in every kept run by construction — a fact, labelled
+    like a scripted crossing, never a risk.
+    """
+    cond = (manifest or {}).get("conditioned") or {}
+    if scenario is None or not cond:
+        return {}
+    from sim.scenario.history import observation_steps, step_label
+
+    out = {}
+    for i in cond.get("observations", []):
+        obs = scenario.history[i]
+        if obs.KIND == "red_line" and obs.crossed:
+            by = observation_steps(obs, scenario.time)["by"]
+            out[obs.red_line] = f"observed (crossed by {step_label(scenario.time, by)})"
+    return out
+
+
 def measure_red_line(col: str) -> tuple[str, float] | None:
     """``(red line id, by step)`` of a crossing measure (``red_line.X.crossed``,
     ``red_line.X.crossed_by.24``), or ``None`` for any other outcomes column."""

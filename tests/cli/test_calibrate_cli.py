@@ -57,6 +57,8 @@ def test_calibrate_then_backtest_then_run_from(wargame, tmp_path) -> None:
     flat = " ".join(out.split())
     assert "Conditioned on the record up to 2025-06: the 30 of 60 simulated futures" in flat
     assert "30 runs to step 24" in flat
+    # The record saw the troops' line crossed: a fact the runs were conditioned on, not a risk.
+    assert "rok_dprk_troops (ROK) observed (crossed by 2024-10)" in flat
     assert not (tmp_path / "now.candidates").exists()
     kept = pd.read_parquet(tmp_path / "now" / "outcomes.parquet")
     assert len(kept) == 30 and kept["run"].between(0, 59).all()
