@@ -8,9 +8,7 @@ gets ``backtest.parquet`` (one row per observation and scoring rule, then the ag
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from .app import BadInput, app
 from .common import (
@@ -22,33 +20,7 @@ from .common import (
     run_experiment,
     shared_options,
 )
-
-
-def _until_value(text: str | None) -> int | str | None:
-    if text is None:
-        return None
-    return int(text) if text.strip().isdigit() else text.strip()
-
-
-def _check_until(scenario: Any, until: int | str | None) -> list[str]:
-    """Problems of ``--until`` on the scenario's calendar (empty when it is fine)."""
-    if until is None:
-        return []
-    from sim.scenario.history import DATE_RE, step_label, step_of
-
-    if isinstance(until, str) and not DATE_RE.match(until):
-        return [f"--until: expected a step or a date as YYYY-MM or YYYY-MM-DD, got {until!r}"]
-    try:
-        step = step_of(scenario.time, until)
-    except ValueError as exc:
-        return [f"--until: {until!r} is not a calendar date ({exc})"]
-    t = scenario.time
-    if step < 0:
-        return [f"--until: {until} is before the start ({t.start})"]
-    if step > t.horizon:
-        end = step_label(t, t.horizon)
-        return [f"--until: {until} is after the horizon ({t.horizon} steps, {end})"]
-    return []
+from .when import check_when, parse_when, when_option
 
 
 @app.command("backtest")
@@ -56,14 +28,9 @@ def _check_until(scenario: Any, until: int | str | None) -> list[str]:
 def backtest_command(
     scenario: ScenarioArg,
     shared: Shared,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            metavar="STEP|DATE",
-            help="Score only the observations after this step or date (out of sample).",
-        ),
-    ] = None,
+    until: when_option(  # type: ignore[valid-type]
+        "--until", "Score only the observations after this step or date (out of sample)."
+    ) = None,
     runs: RunsOpt = None,
     seed: SeedOpt = None,
 ) -> None:
@@ -84,8 +51,8 @@ def backtest_command(
             f"{scenario}: the scenario has no history: block, so there is nothing to score "
             "(docs/scenarios.md, History)"
         )
-    when = _until_value(until)
-    problems = _check_until(spec, when)
+    when = parse_when(until)
+    problems = check_when(spec, when)
     if not problems and when is not None:
         from sim.history.backtest import span
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from .app import BadInput, app
-from .backtest import _check_until, _until_value
 from .common import (
     ScenarioArg,
     SeedOpt,
@@ -25,6 +24,7 @@ from .common import (
     shared_options,
 )
 from .progress import make_progress
+from .when import check_when, parse_when, when_option
 
 SHOWN_PARAMETERS = 15
 
@@ -45,15 +45,11 @@ SHOWN_PARAMETERS = 15
 def calibrate_command(
     scenario: ScenarioArg,
     shared: Shared,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            metavar="STEP|DATE",
-            help="Fit only the observations up to this step or date (the rest stay out of"
-            " sample for backtest).",
-        ),
-    ] = None,
+    until: when_option(  # type: ignore[valid-type]
+        "--until",
+        "Fit only the observations up to this step or date (the rest stay out of sample for"
+        " backtest).",
+    ) = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -96,8 +92,8 @@ def calibrate_command(
     shared.check()
     check_scenario_file(scenario)
     spec = load_scenario(scenario, overrides=shared.overrides or None)
-    when = _until_value(until)
-    if problems := _check_until(spec, when):
+    when = parse_when(until)
+    if problems := check_when(spec, when):
         raise BadInput(*problems)
     try:
         settings = settings_for(

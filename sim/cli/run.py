@@ -12,6 +12,7 @@ import typer
 
 from .app import app
 from .common import RunsOpt, ScenarioArg, SeedOpt, Shared, run_experiment, shared_options
+from .when import parse_when
 
 
 @app.command("run")
@@ -53,7 +54,7 @@ def run_command(
     problems = []
     if from_ is not None and record != "full":
         problems.append("--from: needs --record full (the history is read from the tables)")
-    when = None if from_ is None else (int(from_) if from_.strip().isdigit() else from_.strip())
+    when = parse_when(from_)
 
     def call(options: Any) -> Any:
         import sim.experiments as ex
