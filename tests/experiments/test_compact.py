@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pandas as pd
@@ -17,7 +18,7 @@ from sim.experiments import compact
 def test_the_plan_keeps_every_file_once_in_order(rows, part_rows):
     parts = compact.plan(rows, part_rows)
     assert [i for p in parts for i in p] == list(range(len(rows)))
-    for p, after in zip(parts, parts[1:], strict=False):  # full, unless a large file follows
+    for p, after in itertools.pairwise(parts):  # full, unless a large file follows
         assert sum(rows[i] for i in p) >= part_rows or rows[after[0]] >= part_rows
     for p in parts:  # a large file is never joined
         assert len(p) == 1 or all(rows[i] < part_rows for i in p)
