@@ -7,9 +7,11 @@ is then 1,000 files of 1,000 rows and 234 columns, and every query pays for open
 files and decoding a thousand footers — about a second each, whatever it asks (measured with
 DuckDB 2.0: a sum of one column 0.77 s over the thousand files, 0.05 s over ten parts of
 100,000 rows holding the same rows). So consecutive files smaller than :data:`PART_ROWS` are
-streamed into one part of at least that many rows, in row order, one row group of at most
-:data:`ROW_GROUP_BYTES` at a time: memory stays that of one row group, and the tables read
-back identical.
+streamed into one part of at least that many rows, in row order, one row group of about
+:data:`ROW_GROUP_ROWS` rows (at most :data:`ROW_GROUP_BYTES`) at a time: memory stays that of
+one row group, the tables read back identical, and one run's rows (a story's) are still found
+through the row groups' run statistics without decoding the others (a scan over row groups of
+10,000 rows costs 0.045 s where 100,000-row groups cost 0.03 s and 1,000-row groups 0.18 s).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .arrowtables import conform
 
 PART_ROWS = 100_000
 """Rows a part holds at least when its chunks are smaller (a chunk this large stays alone)."""
+ROW_GROUP_ROWS = 10_000
+"""Rows buffered before a row group is written (whole chunks: a group may hold a few more)."""
 ROW_GROUP_BYTES = 64 << 20
 """Most bytes (in Arrow's memory) buffered before a row group is written."""
 
@@ -57,7 +61,7 @@ def join(files: Sequence[Path], schema: pa.Schema, dest: Path, compression: str)
     """Stream ``files`` (conformed to ``schema``) into the Parquet file ``dest``; its rows."""
     rows = 0
     held: list[pa.Table] = []
-    size = 0
+    size = count = 0
     with pq.ParquetWriter(dest, schema, compression=compression) as writer:
 
         def flush() -> None:
@@ -70,9 +74,10 @@ def join(files: Sequence[Path], schema: pa.Schema, dest: Path, compression: str)
             table = conform(pq.read_table(f), schema)
             held.append(table)
             size += table.nbytes
+            count += table.num_rows
             rows += table.num_rows
-            if size >= ROW_GROUP_BYTES:
+            if size >= ROW_GROUP_BYTES or count >= ROW_GROUP_ROWS:
                 flush()
-                size = 0
+                size = count = 0
         flush()
     return rows
