@@ -31,6 +31,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from sim.storage import is_remote
+
 from .errors import ExperimentError
 
 LOCK = ".wargame.lock"
@@ -84,7 +86,9 @@ def clear(path: Path) -> None:
     for p in sorted(path.iterdir(), key=lambda q: q.name == "manifest.json"):
         if p.name == LOCK:
             continue
-        if p.is_dir() and not p.is_symlink():
+        if is_remote(p):  # a folder at a URL (sim.experiments.object_store)
+            p.fs.rm(p.path, recursive=True)
+        elif p.is_dir() and not p.is_symlink():
             shutil.rmtree(p)
         else:
             p.unlink()
