@@ -121,7 +121,8 @@ def glob_for_duckdb(con: Any, where: Any) -> str:
     system is registered with the connection first (DuckDB reads through fsspec)."""
     if is_remote(where):
         fs = where.fs
-        if type(fs).__name__ not in con.list_filesystems():  # once per connection
+        names = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
+        if not names & set(con.list_filesystems()):  # once per connection
             con.register_filesystem(fs)
     return str(where / "*.parquet") if where.is_dir() else str(where)
 
