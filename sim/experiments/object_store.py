@@ -128,7 +128,11 @@ class ObjectStore(FolderStore):
             self._lock.acquire()
             try:
                 self.check(**self._flags)
-                return self._open()
+                done = self._open()
+                if self._lock.stale is not None and self.manifest.get("resumed"):
+                    self.manifest["resumed"][-1]["took_over_lock"] = self._lock.stale
+                    self.write_manifest()  # whose lease had run out, on the record
+                return done
             except BaseException:
                 self.close()
                 raise
