@@ -5,9 +5,9 @@ object, ``DIR/.wargame.lock``, created **exclusively** (``open(path, "xb")``, wh
 as a conditional PUT, ``If-None-Match: *``: of two writers creating it at once, exactly one
 succeeds) and holding the holder's host, PID, start time and a **heartbeat** time that a
 thread of the holder rewrites every third of the lease. A second writer that finds the object
-is refused, naming the holder — unless the heartbeat is older than the lease
-(:data:`LEASE`, 60 s; ``WARGAME_LOCK_LEASE`` seconds), in which case the holder is taken to be
-dead (``kill -9``, a lost machine) and the lock is taken over: deleted, then created
+is refused, naming the holder — unless the heartbeat is older than the holder's lease
+(recorded in the lock; :data:`LEASE`, 60 s, or ``WARGAME_LOCK_LEASE`` seconds), in which
+case the holder is taken to be dead (``kill -9``, a lost machine) and the lock is taken over: deleted, then created
 exclusively again. Release deletes it.
 
 What a lease cannot promise, said plainly:
@@ -75,6 +75,7 @@ class ObjectLock:
                 "pid": os.getpid(),
                 "since": _now(),
                 "heartbeat": time.time(),
+                "lease": self.lease,
                 "token": uuid.uuid4().hex,
             }
             try:
@@ -83,7 +84,7 @@ class ObjectLock:
             except FileExistsError:
                 held = self._holder()
                 age = time.time() - float(held.get("heartbeat", 0) or 0)
-                if held and age <= self.lease:
+                if held and age <= float(held.get("lease", self.lease)):  # the holder's lease
                     raise self._refusal(held) from None
                 # stale (or unreadable: a lock is written whole, so that is a foreign object)
                 self.stale = held or {"host": "?", "pid": "?"}
@@ -115,7 +116,8 @@ class ObjectLock:
             f"{self.label}: being written by another wargame process (PID"
             f" {held.get('pid', 'unknown')} on {held.get('host', '?')}, since"
             f" {held.get('since', '?')}{ago}); wait for it to end, or choose another --out"
-            f" (a lock without heartbeat for {self.lease:g} s is taken over)"
+            f" (a lock without heartbeat for {float(held.get('lease', self.lease)):g} s is"
+            " taken over)"
         )
 
     def _heartbeat(self) -> None:

@@ -154,24 +154,31 @@ def test_dask_workers_write_their_chunks_to_s3_and_the_tables_equal_a_local_run(
 def test_a_killed_run_is_locked_while_its_lease_lives_then_resumed_into_the_same_tables(
     s3, tmp_path
 ):
-    runs, chunk = 600, 10
+    runs, chunk = 300, 10
     url = f"s3://{BUCKET}/killed"
     args = ["run", str(SMALL), "--runs", str(runs), "--chunk-size", str(chunk)]
     args += ["--seed", str(SEED), "--workers", "2", "--quiet", "--out", url]
     proc = popen(*args)
     deadline = time.monotonic() + 120
-    while len(s3.glob(f"{BUCKET}/killed/chunks/*/_COMMITTED")) < 3:
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+
+    def wait_for(markers: int) -> None:
+        while len(s3.glob(f"{BUCKET}/killed/chunks/*/_COMMITTED")) < markers:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    wait_for(1)
+    second = popen(*args, "--resume")  # a second writer while the first holds its lease
+    _, err = second.communicate(timeout=120)
+    assert proc.poll() is None  # (the first was still running)
+    assert second.returncode == 2
+    assert f"PID {proc.pid} on " in err and len(err.strip().splitlines()) == 1
+
+    wait_for(3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _manifest(s3, "killed")["status"] == "running"  # killed mid-run
-
-    refused = popen(*args, "--resume")
-    _, err = refused.communicate(timeout=120)
-    assert refused.returncode == 2
-    assert f"PID {proc.pid}" in err and len(err.strip().splitlines()) == 1
+    assert s3.exists(f"{BUCKET}/killed/.wargame.lock")  # nothing released it
 
     time.sleep(float(LEASE) + 1)  # the killed run's lease runs out
     resumed = popen(*args, "--resume")
