@@ -11,8 +11,12 @@ so that what only reads a results folder reads both. ``file:///abs/path`` is a l
 Credentials and endpoints come the standard way, the same on the client and on every worker:
 botocore's ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_ENDPOINT_URL``,
 fsspec's ``FSSPEC_S3_ENDPOINT_URL`` (``FSSPEC_<PROTOCOL>_<OPTION>`` in general). Nothing is
-passed in code. Listings are never cached (``use_listings_cache=False``): chunks appear from
-other processes and machines, and a cached listing would hide them.
+passed in code. A writer never caches listings (``use_listings_cache=False``): chunks appear
+from other processes and machines, and a cached listing would hide them. A reader of a
+finished folder — which nothing changes while its manifest says complete — does
+(:func:`for_reading`): DuckDB asks for a file's size at every scan, and the cached listing answers
+instead of one HEAD request per file and query (16 s against 0.2 s for a summary of 30 files
+a table on a loopback server).
 
 A leaf (imports nothing of ``sim``), so that both the analysis (:mod:`sim.analysis.query`)
 and the experiments layer use it.
@@ -51,9 +55,10 @@ def is_remote(path: Any) -> bool:
     return not isinstance(path, PurePath) and hasattr(path, "fs") and hasattr(path, "protocol")
 
 
-def location(target: str | os.PathLike | Any) -> Any:
+def location(target: str | os.PathLike | Any, cached: bool = False) -> Any:
     """A :class:`~pathlib.Path` for a local folder (``file://`` URLs included), a
-    :class:`upath.UPath` for any other URL. Checks nothing (see :func:`check`)."""
+    :class:`upath.UPath` for any other URL (listings cached only when ``cached``). Checks
+    nothing (see :func:`check`)."""
     if is_remote(target) or isinstance(target, PurePath):
         return target
     text = os.fspath(target)
@@ -64,7 +69,17 @@ def location(target: str | os.PathLike | Any) -> Any:
         return Path(unquote(urlparse(text).path))
     from upath import UPath
 
-    return UPath(text.rstrip("/"), **OPTIONS)
+    return UPath(text.rstrip("/"), **({} if cached else OPTIONS))
+
+
+def for_reading(target: str | os.PathLike | Any) -> Any:
+    """:func:`location` for reading a finished folder: at a URL, listings are cached (emptied
+    first, so that what an earlier reader saw is not taken for what is there now)."""
+    if not is_remote(target) and not is_url(target):
+        return location(target)
+    path = location(str(target), cached=True)
+    path.fs.invalidate_cache(path.path)
+    return path
 
 
 def filesystem(url: str) -> tuple[Any, str]:

@@ -7,8 +7,8 @@ succeeds) and holding the holder's host, PID, start time and a **heartbeat** tim
 thread of the holder rewrites every third of the lease. A second writer that finds the object
 is refused, naming the holder — unless the heartbeat is older than the holder's lease
 (recorded in the lock; :data:`LEASE`, 60 s, or ``WARGAME_LOCK_LEASE`` seconds), in which
-case the holder is taken to be dead (``kill -9``, a lost machine) and the lock is taken over: deleted, then created
-exclusively again. Release deletes it.
+case the holder is taken to be dead (``kill -9``, a lost machine) and the lock is taken
+over: deleted, then created exclusively again. Release deletes it.
 
 What a lease cannot promise, said plainly:
 

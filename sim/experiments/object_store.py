@@ -40,7 +40,15 @@ import pyarrow.parquet as pq
 from sim.storage import StorageError, check, check_protocol, filesystem, is_url, location
 from sim.tables import ordered
 
-from .arrowtables import conform, plain_schema, table_info, to_arrow, unified_schema
+from .arrowtables import (
+    conform,
+    plain_schema,
+    schema_b64,
+    schema_from_b64,
+    table_info,
+    to_arrow,
+    unified_schema,
+)
 from .errors import ExperimentError
 from .object_lock import ObjectLock
 from .store import CHUNKS, COMPRESSION, MANIFEST, MANIFEST_INTERVAL, FolderStore, now
@@ -57,16 +65,18 @@ def write_chunk_object(
 ) -> None:
     """Write one chunk's tables at ``url`` (one object each), then its marker, last."""
     fs, root = filesystem(url)
-    files = {}
+    files, blobs = {}, {}
     for k, (name, df) in enumerate(tables.items(), 1):
         table = to_arrow(df, arm, arms)
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression=COMPRESSION)
         data = sink.getvalue()
-        fs.pipe_file(f"{root}/{name}.parquet", data.to_pybytes())
-        files[f"{name}.parquet"] = {"size": data.size, "rows": table.num_rows}
+        blobs[f"{root}/{name}.parquet"] = data.to_pybytes()
+        schema = schema_b64(table.schema.remove_metadata())
+        files[f"{name}.parquet"] = {"size": data.size, "rows": table.num_rows, "schema": schema}
         if on_table is not None:
             on_table(k, len(tables))
+    fs.pipe(blobs)  # concurrently, where the file system can (s3fs, gcsfs)
     marker = {"files": files, "host": socket.gethostname(), "pid": os.getpid(), "at": now()}
     fs.pipe_file(f"{root}/{MARKER}", json.dumps(marker).encode())
 
@@ -237,12 +247,10 @@ class ObjectStore(FolderStore):
         self.fs.rm(base, recursive=True)
 
     def _schema(self, files: Sequence[str]) -> tuple[pa.Schema, list[pa.Schema]]:  # type: ignore[override]
-        metas = []
-        for f in files:
-            with self.fs.open(f, "rb") as fh:
-                metas.append(pq.read_metadata(fh))
-        schemas = [m.schema.to_arrow_schema().remove_metadata() for m in metas]
-        return unified_schema(schemas, [m.num_rows for m in metas]), schemas
+        """The common schema of ``files`` and each one's, from the markers (no footer read)."""
+        infos = [self._markers[_key(f, self.root)]["files"][f.rsplit("/", 1)[1]] for f in files]
+        schemas = [schema_from_b64(i["schema"]) for i in infos]
+        return unified_schema(schemas, [i["rows"] for i in infos]), schemas
 
     def _read(self, file: str) -> pa.Table:
         with self.fs.open(file, "rb") as fh:
@@ -253,11 +261,11 @@ class ObjectStore(FolderStore):
         final = f"{self.root}/{name}.parquet"
         if self.fs.exists(final):  # left by a finish that was interrupted
             self.fs.rm(final, recursive=True)
-        rows = 0
+        rows, copies = 0, {}
         for i, (f, s) in enumerate(zip(files, schemas, strict=True)):
             part = f"{final}/part-{i:06d}.parquet"
             if s.equals(schema):
-                self.fs.copy(f, part)
+                copies[f] = part
                 rows += self._markers[_key(f, self.root)]["files"][f"{name}.parquet"]["rows"]
             else:  # a chunk whose types differ (an empty one): rewritten to the common ones
                 t = conform(self._read(f), schema)
@@ -265,6 +273,8 @@ class ObjectStore(FolderStore):
                 pq.write_table(t, sink, compression=COMPRESSION)
                 self.fs.pipe_file(part, sink.getvalue().to_pybytes())
                 rows += t.num_rows
+        if copies:  # server-side, concurrently where the file system can
+            self.fs.copy(list(copies), list(copies.values()))
         return table_info(f"{name}.parquet", rows, len(files), schema)
 
     def _csv(self, name: str, files: Sequence[str]) -> dict[str, Any]:  # type: ignore[override]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.storage import StorageError, check, is_remote, location, pyarrow_source
+from sim.storage import StorageError, check, for_reading, is_remote, pyarrow_source
 from sim.tables import TABLES
 
 from .errors import ExperimentError
@@ -50,7 +50,7 @@ class Results:
         manifest: Mapping[str, Any] | None = None,
         scenario: Any = None,
     ):
-        self.path = location(path) if path is not None else None
+        self.path = for_reading(path) if path is not None else None
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
         if manifest is None and self.path is not None:
             manifest = read_manifest(self.path)
@@ -189,7 +189,7 @@ def open_results(path: str | os.PathLike) -> Results:
         ExperimentError: when ``path`` is not a results folder, or has not finished (the
             message says how to resume it).
     """
-    p = location(path)
+    p = for_reading(path)
     try:
         check(p)  # a URL: its protocol, endpoint, bucket and permission
     except StorageError as exc:
