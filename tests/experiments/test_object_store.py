@@ -60,33 +60,36 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture
-def s3(monkeypatch, tmp_path):
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
     """moto's S3 server on 127.0.0.1, the standard AWS variables pointing at it, a bucket;
-    the fsspec file system (listings never cached)."""
+    the fsspec file system (listings never cached). One server for the module: fsspec keeps
+    a file system per set of options in each process, bound to the endpoint it first saw."""
     port = _free_port()
     server = Path(sys.executable).parent / "moto_server"
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
     proc = subprocess.Popen(
         [str(server), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=(tmp_path / "moto.log").open("w"),
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         _wait_port(port, proc, "moto_server")
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "WARGAME_LOCK_LEASE": LEASE,
-        }.items():
-            monkeypatch.setenv(name, value)
-        import s3fs
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in {
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+                "WARGAME_LOCK_LEASE": LEASE,
+            }.items():
+                mp.setenv(name, value)
+            import s3fs
 
-        fs = s3fs.S3FileSystem(use_listings_cache=False, skip_instance_cache=True)
-        fs.mkdir(BUCKET)
-        yield fs
+            fs = s3fs.S3FileSystem(use_listings_cache=False, skip_instance_cache=True)
+            fs.mkdir(BUCKET)
+            yield fs
     finally:
         _stop(proc)
 
