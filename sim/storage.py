@@ -67,8 +67,13 @@ def location(target: str | os.PathLike | Any, cached: bool = False) -> Any:
         return Path(text)
     if m.group(1).lower() in ("file", "local"):
         return Path(unquote(urlparse(text).path))
-    from upath import UPath
-
+    try:
+        from upath import UPath
+    except ImportError:
+        raise StorageError(
+            "a URL needs universal_pathlib and the file system's package:"
+            " pip install 'wargame-sim[s3]'"
+        ) from None
     return UPath(text.rstrip("/"), **({} if cached else OPTIONS))
 
 

@@ -138,9 +138,9 @@ def out_location(out: str) -> Any:
 
     try:
         check_protocol(out)
+        return location(out)
     except StorageError as exc:
         raise BadInput(f"--out {out}: {exc}") from None
-    return location(out)
 
 
 def resume_hint(out: Path) -> str:

@@ -99,9 +99,9 @@ class ObjectStore(FolderStore):
         self.url = str(url).rstrip("/")
         try:
             check_protocol(self.url)
+            self.path = location(self.url)
         except StorageError as exc:
             raise ExperimentError(f"--out {self.url}: {exc}") from None
-        self.path = location(self.url)
         self._fs = None
         self._markers: dict[str, dict[str, Any]] = {}
 

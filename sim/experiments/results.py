@@ -189,8 +189,8 @@ def open_results(path: str | os.PathLike) -> Results:
         ExperimentError: when ``path`` is not a results folder, or has not finished (the
             message says how to resume it).
     """
-    p = for_reading(path)
     try:
+        p = for_reading(path)
         check(p)  # a URL: its protocol, endpoint, bucket and permission
     except StorageError as exc:
         raise ExperimentError(f"{path}: {exc}") from None
