@@ -136,6 +136,18 @@ def check_protocol(target: str) -> None:
         raise StorageError(f"{_first(exc)} (pip install 'wargame-sim[s3]' for s3://)") from None
 
 
+def probe(url: str) -> str | None:
+    """What is wrong with writing at ``url`` from this process (one line), or ``None``: run on
+    each Dask worker before any chunk is sent, since a worker has its own packages and
+    environment."""
+    try:
+        check_protocol(url)
+        check(location(url))
+    except StorageError as exc:
+        return str(exc)
+    return None
+
+
 def glob_for_duckdb(con: Any, where: Any) -> str:
     """The glob (or file) DuckDB scans for a table at ``where``; a remote location's file
     system is registered with the connection first (DuckDB reads through fsspec)."""

@@ -213,6 +213,8 @@ def _drive(
 
     with make_executor(workers, scheduler, len(chunks)) as executor:
         store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}
+        if isinstance(store, ObjectStore) and store.workers_write:
+            executor.check_storage(store.url)  # before the first write
         done = store.open()
         if store.manifest.get("status") == "complete":
             return Results(path=store.path, scenario=ens.scenario)

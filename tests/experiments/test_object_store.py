@@ -23,6 +23,7 @@ import pytest
 from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, popen, read_tables
 
 import sim
+from sim.experiments.errors import ExperimentError
 
 pytest.importorskip("s3fs")
 pytest.importorskip("moto")
@@ -95,15 +96,16 @@ def s3(tmp_path_factory):
 
 
 @pytest.fixture
-def cluster(s3, tmp_path):
+def cluster(s3, tmp_path, request):
     """``dask scheduler`` and ``dask worker --nworkers 2`` on 127.0.0.1, given the AWS
-    variables (as a user's cluster would be); the address and the client that checks it."""
+    variables (as a user's cluster would be; a test may change them: ``indirect``); the
+    address and the client that checks it."""
     from distributed import Client
 
     dask = Path(sys.executable).parent / "dask"
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **getattr(request, "param", {})}
     common = dict(stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=tmp_path)
     procs = [
         subprocess.Popen(
@@ -152,6 +154,17 @@ def test_dask_workers_write_their_chunks_to_s3_and_the_tables_equal_a_local_run(
     assert sorted(s3.ls(f"{BUCKET}/dask/outcomes.parquet")) == [
         f"{BUCKET}/dask/outcomes.parquet/part-{i:06d}.parquet" for i in range(RUNS // CHUNK)
     ]
+
+
+@pytest.mark.parametrize(
+    "cluster", [{"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}], indirect=True
+)
+def test_workers_that_cannot_reach_the_storage_are_refused_before_any_write(cluster, s3):
+    address, _ = cluster
+    url = f"s3://{BUCKET}/unreached"
+    with pytest.raises(ExperimentError, match=r"Dask worker .* cannot use it: cannot reach"):
+        sim.run(str(SMALL), RUNS, SEED, chunk_size=CHUNK, out=url, scheduler=address)
+    assert not s3.exists(f"{BUCKET}/unreached")
 
 
 def test_a_killed_run_is_locked_while_its_lease_lives_then_resumed_into_the_same_tables(
@@ -254,3 +267,37 @@ def test_summary_plot_and_report_read_an_s3_folder_and_upload_what_they_make(s3,
     assert report.returncode == 0, err
     html = s3.cat_file(f"{BUCKET}/seen/report.html").decode()
     assert html.startswith("<!DOCTYPE html") or "<html" in html[:500]
+
+
+# --- memory:// (one process's memory): the same store, its chunks written by the client ------
+
+
+def test_a_comparison_at_a_memory_url_equals_a_local_one(tmp_path):
+    import fsspec
+
+    args = (str(SMALL), "same", 60, 3)
+    local = sim.compare(*args, chunk_size=20, out=tmp_path / "cmp", record="full", workers=2)
+    there = sim.compare(*args, chunk_size=20, out="memory://wargame/cmp", record="full", workers=2)
+    assert there.render() == local.render()
+    assert_same_tables(read_tables(tmp_path / "cmp"), read_tables("memory://wargame/cmp"))
+    again = sim.open_results("memory://wargame/cmp")
+    assert again.table().equals(local.table())
+    manifest = json.loads(fsspec.filesystem("memory").cat_file("/wargame/cmp/manifest.json"))
+    assert {c["writer"]["pid"] for c in manifest["chunks"]} == {os.getpid()}
+
+
+def test_a_sweep_at_a_memory_url_saves_its_table_and_figure_there(tmp_path):
+    import fsspec
+
+    from sim.experiments.sweep import Axis, SweepResult, sweep
+
+    deterrence = Path(__file__).parent / "data" / "deterrence.yaml"
+    axes = [Axis("red_lines.line.credibility", (0.0, 1.0))]
+    url = "memory://wargame/sweep"
+    res = sweep(deterrence, axes, runs=20, chunk_size=10, workers=1, out=url)
+    local = sweep(deterrence, axes, runs=20, chunk_size=10, workers=1, out=tmp_path / "s")
+    assert res.sweep.equals(local.sweep)
+    fs = fsspec.filesystem("memory")
+    assert fs.cat_file("/wargame/sweep/figures/sweep.png")[:4] == b"\x89PNG"
+    assert SweepResult.from_folder(url).sweep.equals(local.sweep)
+    assert not fs.exists("/wargame/sweep/.wargame.lock")
