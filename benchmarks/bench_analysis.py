@@ -43,13 +43,18 @@ LAUNCHER = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(code, time.perf_counter() - t,"
-    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, time.perf_counter() - t, use.ru_maxrss * 1024, use.ru_utime + use.ru_stime)\n"
 )
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident bytes of ``python args`` in a fresh process."""
+def measure(args: list[str], repeat: int = 1) -> tuple[float, float, float]:
+    """Seconds, peak resident bytes and CPU seconds of ``python args`` in a fresh process: the
+    fastest of ``repeat`` tries (as ``timeit`` does: the others were slowed by the machine)."""
+    return min(_measure(args) for _ in range(repeat))
+
+
+def _measure(args: list[str]) -> tuple[float, float, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
     out = subprocess.run(
         [sys.executable, "-c", LAUNCHER, sys.executable, *args],
@@ -58,10 +63,10 @@ def measure(args: list[str]) -> tuple[float, float]:
         env=env,
         check=True,
     ).stdout.split()
-    code, seconds, peak = int(out[0]), float(out[1]), float(out[2])
+    code, seconds, peak, cpu = int(out[0]), float(out[1]), float(out[2]), float(out[3])
     if code != 0:
         raise SystemExit(f"failed ({code}): {' '.join(args)}")
-    return seconds, peak
+    return seconds, peak, cpu
 
 
 def make(where: Path, runs: int, record: str, workers: int) -> tuple[Path, Path | None]:
@@ -82,15 +87,18 @@ def make(where: Path, runs: int, record: str, workers: int) -> tuple[Path, Path 
     return run_dir, cmp_dir
 
 
-def bench(run_dir: Path, cmp_dir: Path | None, scratch: Path) -> dict[str, tuple[float, float]]:
-    """Time and peak memory of each analysis command on one folder."""
-    out = {"summary": measure(["-c", SUMMARY, str(run_dir)])}
+Measured = dict[str, tuple[float, float, float]]
+
+
+def bench(run_dir: Path, cmp_dir: Path | None, scratch: Path, repeat: int) -> Measured:
+    """Time, peak memory and CPU time of each analysis command on one folder."""
+    out = {"summary": measure(["-c", SUMMARY, str(run_dir)], repeat)}
     if cmp_dir is not None:
-        out["compare table"] = measure(["-c", TABLE, str(cmp_dir)])
+        out["compare table"] = measure(["-c", TABLE, str(cmp_dir)], repeat)
         figures = scratch / f"figures-{run_dir.name}"
-        out["plot"] = measure(["-c", CLI, "plot", str(run_dir), "-o", str(figures)])
+        out["plot"] = measure(["-c", CLI, "plot", str(run_dir), "-o", str(figures)], repeat)
         html = scratch / f"report-{run_dir.name}.html"
-        out["report"] = measure(["-c", CLI, "report", str(run_dir), "-o", str(html)])
+        out["report"] = measure(["-c", CLI, "report", str(run_dir), "-o", str(html)], repeat)
     return out
 
 
@@ -102,35 +110,39 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--where", type=Path, default=None, help="keep the folders here")
     ap.add_argument("--keep", action="store_true", help="keep the folders (with --where)")
+    ap.add_argument("--repeat", type=int, default=1, help="tries per command; the fastest counts")
     args = ap.parse_args()
 
     where = args.where or Path(tempfile.mkdtemp(prefix="bench-analysis-"))
     where.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f}; folders in {where}", flush=True)
-    results: dict[str, dict[str, tuple[float, float]]] = {}
+    results: dict[str, Measured] = {}
     try:
         for runs in args.sizes:
             run_dir, cmp_dir = make(where, runs, "full", args.workers)
-            results[f"{runs:,} full"] = bench(run_dir, cmp_dir, where)
+            results[f"{runs:,} full"] = bench(run_dir, cmp_dir, where, args.repeat)
             print(json.dumps({f"{runs:,} full": results[f"{runs:,} full"]}), flush=True)
         if not args.no_million:
             run_dir, _ = make(where, args.million, "outcomes", args.workers)
-            results[f"{args.million:,} outcomes"] = bench(run_dir, None, where)
+            results[f"{args.million:,} outcomes"] = bench(run_dir, None, where, args.repeat)
     finally:
         if not args.keep:
             shutil.rmtree(where, ignore_errors=True)
     print(f"\nload average {os.getloadavg()[0]:.1f}")
-    print(f"{'folder':<22} {'command':<14} {'seconds':>8} {'peak GB':>8}")
+    print(f"{'folder':<22} {'command':<14} {'seconds':>8} {'peak GB':>8} {'CPU s':>8}")
     for folder, cmds in results.items():
-        for cmd, (s, peak) in cmds.items():
-            print(f"{folder:<22} {cmd:<14} {s:8.1f} {peak / 1e9:8.2f}")
+        for cmd, (s, peak, cpu) in cmds.items():
+            print(f"{folder:<22} {cmd:<14} {s:8.1f} {peak / 1e9:8.2f} {cpu:8.1f}")
     ok = True
     if len(args.sizes) >= 2:
         small, big = (f"{n:,} full" for n in args.sizes[:2])
         print(f"\ngrowth from {small} to {big} runs:")
         for cmd in ("plot", "report", "summary", "compare table"):
-            (t0, m0), (t1, m1) = results[small][cmd], results[big][cmd]
-            print(f"  {cmd:<14} time ×{t1 / t0:.2f}, peak memory ×{m1 / m0:.2f}")
+            (t0, m0, c0), (t1, m1, c1) = results[small][cmd], results[big][cmd]
+            print(
+                f"  {cmd:<14} time ×{t1 / t0:.2f}, CPU time ×{c1 / c0:.2f},"
+                f" peak memory ×{m1 / m0:.2f}"
+            )
             if cmd in ("plot", "report"):
                 ok &= t1 <= 2 * t0 and m1 < 2e9
         verdict = "met" if ok else "MISSED"

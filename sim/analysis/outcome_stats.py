@@ -44,9 +44,7 @@ class ArmOutcomes:
             return {}
         names = list(exprs)
         select = ", ".join(f"{e} AS _{i}" for i, e in enumerate(exprs.values()))
-        row = self.query.con.execute(
-            f"SELECT {select} FROM outcomes WHERE {self.where}"
-        ).fetchall()[0]
+        row = self.query.run(f"SELECT {select} FROM outcomes WHERE {self.where}")[0]
         return {name: _value(v) for name, v in zip(names, row, strict=True)}
 
     def bands(

@@ -18,8 +18,10 @@ streams Arrow batches instead (:meth:`Query.batches`, ``sim.analysis.series.dyad
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +30,8 @@ import pandas as pd
 
 from sim.analysis.fan import QUANTILES, Fan, Shares, sample_positions
 from sim.storage import glob_for_duckdb, readable
+
+_NO_LOCK = contextlib.nullcontext()
 
 MEMORY_LIMIT = os.environ.get("WARGAME_QUERY_MEMORY", "1GB")
 """DuckDB's memory limit; past it, aggregates spill to a temporary folder."""
@@ -56,12 +60,16 @@ class Query:
     def __init__(self, obj: Any):
         import duckdb
 
-        self.con = duckdb.connect(config={"threads": min(os.cpu_count() or 1, 4)})
-        self.con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
-        self.con.execute(f"SET temp_directory = {_literal(tempfile.gettempdir())}")
-        self.con.execute("SET enable_progress_bar = false")
+        self._main = duckdb.connect(config={"threads": min(os.cpu_count() or 1, 4)})
+        self._main.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
+        self._main.execute(f"SET temp_directory = {_literal(tempfile.gettempdir())}")
+        self._main.execute("SET enable_progress_bar = false")
         # a folder of a million runs holds a thousand files: read their footers once
-        self.con.execute("SET parquet_metadata_cache = true")
+        self._main.execute("SET parquet_metadata_cache = true")
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._registered = False
         self.tables: list[str] = []
         self._frames: dict[str, pd.DataFrame] = {}
         self._files: dict[str, Any] = {}
@@ -76,6 +84,7 @@ class Query:
                 df = obj.get(name) if isinstance(obj, Mapping) else _held(obj, name)
                 if isinstance(df, pd.DataFrame) and not df.empty:
                     self._frames[name] = df
+                    self._registered = True
                     self.con.register(f"_frame_{name}", df)
                     self.con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM _frame_{name}")
                     self.tables.append(name)
@@ -85,6 +94,7 @@ class Query:
     def _view_file(self, obj: Any, name: str, where: Any) -> None:
         self._datasets[name] = obj.dataset(name)
         if where.suffix == ".csv" or (where.is_file() and where.suffix != ".parquet"):
+            self._registered = True
             self.con.register(f"_data_{name}", self._datasets[name])
             scan = f"_data_{name}"
         else:
@@ -94,13 +104,37 @@ class Query:
         self.con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM {scan}")
         self.tables.append(name)
 
+    @property
+    def con(self) -> Any:
+        """This thread's DuckDB connection.
+
+        The figures' aggregates may be asked from a second thread while the first draws
+        (:func:`sim.analysis.plots.prefetch`): a DuckDB connection must not serve two threads
+        at once, so every other thread gets its own cursor on the same database — the views
+        over the files are shared, and the two queries run side by side. Tables held in memory
+        are registered on one connection only; then every thread takes :meth:`lock` and the
+        one connection.
+        """
+        if self._registered or threading.get_ident() == self._owner:
+            return self._main
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._main.cursor()
+            con.execute("SET enable_progress_bar = false")
+        return con
+
+    def run(self, sql: str, params: list | None = None, fetch: str = "fetchall") -> Any:
+        """``sql`` executed on this thread's connection and fetched (``fetchall``, ``fetchdf``)."""
+        with self._lock if self._registered else _NO_LOCK:
+            return getattr(self.con.execute(sql, params or []), fetch)()
+
     # --- what is here -------------------------------------------------------------------------
 
     def has(self, name: str) -> bool:
         """Whether the table exists and has rows."""
         if name not in self._has:
             self._has[name] = name in self.tables and bool(
-                self.con.execute(f"SELECT EXISTS (SELECT 1 FROM {_ident(name)})").fetchall()[0][0]
+                self.run(f"SELECT EXISTS (SELECT 1 FROM {_ident(name)})")[0][0]
             )
         return self._has[name]
 
@@ -108,9 +142,7 @@ class Query:
         """The table's columns (empty when it does not exist)."""
         if name not in self._columns:
             self._columns[name] = (
-                [r[0] for r in self.con.execute(f"DESCRIBE {_ident(name)}").fetchall()]
-                if name in self.tables
-                else []
+                [r[0] for r in self.run(f"DESCRIBE {_ident(name)}")] if name in self.tables else []
             )
         return self._columns[name]
 
@@ -138,10 +170,10 @@ class Query:
 
     def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """The answer of ``sql`` as a DataFrame (it must be small: an aggregate, one run)."""
-        return self.con.execute(sql, params or []).fetchdf()
+        return self.run(sql, params, "fetchdf")
 
     def scalar(self, sql: str) -> Any:
-        return self.con.execute(sql).fetchall()[0][0]
+        return self.run(sql)[0][0]
 
     def steps(self, name: str) -> np.ndarray:
         """The steps of a time table, sorted."""

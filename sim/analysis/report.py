@@ -191,10 +191,11 @@ def _reproduce(src: Source) -> list[Block]:
 def build(results: Any, *, figures: list[str] | None = None, progress: Any = None) -> list[Block]:
     """The report's blocks, in order (used by both renderers); ``progress`` counts the parts:
     the estimands, each figure, the stories."""
-    from sim.analysis.plots import supported
+    from sim.analysis.plots import prefetch, supported
 
     src = as_source(results)
     names = figures if figures is not None else [n for n, w in supported(src).items() if w is None]
+    ahead = prefetch(src, names)  # the figures' numbers while the estimands are computed
     tick = (lambda: progress.advance(1)) if progress is not None else (lambda: None)
     if progress is not None:
         progress.start(len(names) + 2, 0)
@@ -209,6 +210,8 @@ def build(results: Any, *, figures: list[str] | None = None, progress: Any = Non
     tick()
     if progress is not None:
         progress.stop()
+    if ahead is not None:
+        ahead.join()
     return blocks + _reproduce(src)
 
 

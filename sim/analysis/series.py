@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.axes import arms, steps
+from sim.analysis.dyad_cube import dyad_cube, dyad_paths_of
 from sim.analysis.fan import Fan, Shares
 from sim.analysis.query import _ident
 
 TOGETHER = {"stocks": ("outflow", "inflow", "level"), "fronts": ("territory", "balance")}
 """Columns whose fans several figures draw: asked for in one scan of their table."""
 
+__all__ = ["arms", "dyad_cube", "dyad_paths_of", "steps"]  # kept here for the figures
+
 Series = list[tuple[str, Fan]]
 """``(arm, fan)`` pairs of one entity, in arm order (arm ``""`` without arms)."""
-
-
-def arms(src, table: str) -> list[str]:
-    """The arms of ``table`` in the result's declared order; ``[]`` without arms."""
-    declared = list(src.manifest.get("arms") or []) if src.manifest else []
-    return src.memo(f"arms:{table}", lambda: src.query.arms(table, declared))
-
-
-def steps(src, table: str) -> np.ndarray:
-    """The steps of a time table, sorted."""
-    return src.memo(f"steps:{table}", lambda: src.query.steps(table))
 
 
 def key_order(src, table: str, keys: list[str]):
@@ -115,80 +108,6 @@ def dyad_fans(src, samples: int = 5) -> tuple[np.ndarray, dict[str, Series]]:
     if not src.has("dyads"):
         raise LookupError("the results have no dyads table")
     return src.memo(f"dyad_fans:{samples}", compute)
-
-
-def dyad_cube(src) -> tuple[np.ndarray, np.ndarray, dict[tuple[str, str], int], np.ndarray]:
-    """The dyad index of every run: ``(steps, runs, {(arm, dyad): i}, cube)``, the cube runs ×
-    groups × steps (NaN where a run has no value; :func:`dyad_paths_of` gives one group).
-
-    Pairing the two directions of a dyad is a group-by over (run, step, dyad) — 30 million
-    groups at 100,000 runs, a minute for DuckDB's hash aggregate. The rows come instead from
-    one streamed scan of five columns, a million at a time, each direction written into its
-    cell: the cube (dyads × steps × runs, 240 MB at 100,000 runs) is all that is held.
-    """
-
-    def compute():
-        q = src.query
-        arm_list = arms(src, "dyads") or [""]
-        steps_ = steps(src, "dyads")
-        runs = q.frame("SELECT DISTINCT run FROM dyads ORDER BY run")["run"].to_numpy()
-        pairs = q.frame(
-            "SELECT DISTINCT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t FROM dyads"
-        )
-        actors = sorted(set(pairs["a"]) | set(pairs["t"]))
-        dyads = sorted({"-".join(sorted(p)) for p in pairs.itertuples(index=False)})
-        keys = {(arm, d): i for i, (arm, d) in enumerate((a, d) for a in arm_list for d in dyads)}
-        index = {a: i for i, a in enumerate(actors)}
-        lut = np.full((len(actors), len(actors)), -1, dtype=np.int32)  # dyad of (actor, target)
-        for a, t in pairs.itertuples(index=False):
-            lut[index[a], index[t]] = dyads.index("-".join(sorted((a, t))))
-        # runs × groups × steps: a run's rows land side by side (the files hold runs in order)
-        cube = np.full((len(runs), len(keys), len(steps_)), np.nan)
-        flat = cube.reshape(-1)
-        width = len(keys) * len(steps_)
-        ranges = _is_range(steps_) and _is_range(runs)
-        columns = ["actor", "target", "step", "run", "escalation"]
-        columns += ["arm"] if arm_list != [""] else []
-        for b in q.batches("dyads", columns):
-            col = dict(zip(b.schema.names, b.columns, strict=True))
-            ai, ti = _codes(col["actor"], index), _codes(col["target"], index)
-            group = lut.ravel()[ai * len(actors) + ti]
-            if "arm" in col:
-                group += _codes(col["arm"], {a: i for i, a in enumerate(arm_list)}) * len(dyads)
-            step = col["step"].to_numpy().astype(np.int64)
-            run = col["run"].to_numpy().astype(np.int64)
-            if ranges:  # the rule: every step and run from the first to the last
-                cell = (run - runs[0]) * width + group * len(steps_) + (step - steps_[0])
-            else:
-                cell = np.searchsorted(runs, run) * width + group * len(steps_)
-                cell += np.searchsorted(steps_, step)
-            v = col["escalation"].to_numpy(zero_copy_only=False).astype(float)
-            forward = ai < ti
-            for way in (forward, ~forward):  # each direction fills a cell once: no repeats
-                flat[cell[way]] = np.fmax(flat[cell[way]], v[way])
-        return steps_, runs, keys, cube
-
-    return src.memo("dyad_cube", compute)
-
-
-def dyad_paths_of(cube: np.ndarray, i: int) -> np.ndarray:
-    """Group ``i`` of a dyad cube as a steps × runs array (a view)."""
-    return cube[:, i, :].T
-
-
-def _codes(column, index: dict[str, int]) -> np.ndarray:
-    """Our index of each value of an Arrow column, through its dictionary (a few ids)."""
-    import pyarrow as pa
-
-    if not pa.types.is_dictionary(column.type):
-        column = column.dictionary_encode()
-    lut = np.array([index.get(str(v), -1) for v in column.dictionary.to_pylist()], dtype=np.int32)
-    return lut[column.indices.to_numpy(zero_copy_only=False)]
-
-
-def _is_range(values: np.ndarray) -> bool:
-    """Whether sorted integers are every integer from the first to the last."""
-    return values.size > 0 and int(values[-1]) - int(values[0]) + 1 == values.size
 
 
 def rung_shares_of(src, where: str = "") -> tuple[np.ndarray, dict[tuple, Shares]]:

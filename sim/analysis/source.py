@@ -9,6 +9,7 @@ that every figure asks the same questions: *is this table here?*, *what is the s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,8 @@ class Source:
     manifest: dict = field(default_factory=dict)
     _tables: dict = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
+    _locks: dict = field(default_factory=dict, repr=False)
+    _guard: Any = field(default_factory=threading.Lock, repr=False)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The table ``name`` (read once), or ``None`` when the result has none or it is empty."""
@@ -69,9 +72,19 @@ class Source:
         return dataset.to_table(columns=present).to_pandas()
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per source (paths several figures and the stories share)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
+        """``compute()`` once per source (paths several figures and the stories share).
+
+        Safe from two threads (the figures' data is asked ahead while they are drawn,
+        :func:`sim.analysis.plots.prefetch`): a thread asking for a value another is computing
+        waits for it rather than computing it again.
+        """
+        if key in self._memo:
+            return self._memo[key]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
         return self._memo[key]
 
     @property

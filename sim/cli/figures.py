@@ -170,12 +170,15 @@ def plot(
             path.parent.mkdir(parents=True, exist_ok=True)
     progress = make_progress("plot", quiet, unit="figures") or NoProgress()
     progress.start(len(targets), 0)
+    ahead = plots.prefetch(results, names)  # the next figure's numbers while one is drawn
     try:
         for name, path, kind in targets:
             fig = plots.draw(name, results)
             _save(fig, path, kind)
             typer.echo(str(path))
             progress.advance(1)
+        if ahead is not None:
+            ahead.join()
     finally:
         progress.stop()
 

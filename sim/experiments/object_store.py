@@ -13,7 +13,8 @@ has no rename and no ``flock``:
   left, removed when the folder is opened again. The client receives no tables: it reads the
   marker and records the writer in the manifest.
 - **The end**: each table's dataset, ``DIR/<table>.parquet/part-NNNNNN.parquet``, is made by
-  server-side copies of the chunk files (``fs.copy``; a chunk whose types differ is rewritten),
+  server-side copies of the chunk files (``fs.copy``; small chunks are joined into parts of
+  100,000 rows, and a chunk whose types differ is rewritten, as on a disk),
   then the manifest marked ``complete`` is written — one PUT, atomic — which is the commit
   point; then ``chunks/`` is deleted. A reader trusts only the manifest. A kill before the
   manifest leaves the chunks and their markers (``--resume`` finishes again); after it, at
@@ -40,6 +41,7 @@ import pyarrow.parquet as pq
 from sim.storage import StorageError, check, check_protocol, filesystem, is_url, location
 from sim.tables import ordered
 
+from . import compact
 from .arrowtables import (
     conform,
     plain_schema,
@@ -246,42 +248,51 @@ class ObjectStore(FolderStore):
         self.write_manifest()  # the commit point
         self.fs.rm(base, recursive=True)
 
-    def _schema(self, files: Sequence[str]) -> tuple[pa.Schema, list[pa.Schema]]:  # type: ignore[override]
-        """The common schema of ``files`` and each one's, from the markers (no footer read)."""
+    def _schema(self, files: Sequence[str]) -> tuple[pa.Schema, list[pa.Schema], list[int]]:  # type: ignore[override]
+        """The common schema of ``files``, each one's and its rows, from the markers (no
+        footer is read)."""
         infos = [self._markers[_key(f, self.root)]["files"][f.rsplit("/", 1)[1]] for f in files]
         schemas = [schema_from_b64(i["schema"]) for i in infos]
-        return unified_schema(schemas, [i["rows"] for i in infos]), schemas
+        rows = [int(i["rows"]) for i in infos]
+        return unified_schema(schemas, rows), schemas, rows
 
     def _read(self, file: str) -> pa.Table:
         with self.fs.open(file, "rb") as fh:
             return pq.read_table(fh)
 
     def _dataset(self, name: str, files: Sequence[str]) -> dict[str, Any]:  # type: ignore[override]
-        schema, schemas = self._schema(files)
+        """The table as parts in row order: a chunk file copied server-side, or small chunks
+        (and one whose types differ) joined into one part (:mod:`sim.experiments.compact`),
+        as on a local disk."""
+        schema, schemas, counts = self._schema(files)
         final = f"{self.root}/{name}.parquet"
         if self.fs.exists(final):  # left by a finish that was interrupted
             self.fs.rm(final, recursive=True)
+        parts = compact.plan(counts)
         rows, copies = 0, {}
-        for i, (f, s) in enumerate(zip(files, schemas, strict=True)):
+        for i, group in enumerate(parts):
             part = f"{final}/part-{i:06d}.parquet"
-            if s.equals(schema):
-                copies[f] = part
-                rows += self._markers[_key(f, self.root)]["files"][f"{name}.parquet"]["rows"]
-            else:  # a chunk whose types differ (an empty one): rewritten to the common ones
-                t = conform(self._read(f), schema)
-                sink = pa.BufferOutputStream()
-                pq.write_table(t, sink, compression=COMPRESSION)
-                self.fs.pipe_file(part, sink.getvalue().to_pybytes())
-                rows += t.num_rows
+            if len(group) == 1 and schemas[group[0]].equals(schema):
+                copies[files[group[0]]] = part
+                rows += counts[group[0]]
+                continue
+            sink = pa.BufferOutputStream()
+            handles = [self.fs.open(files[k], "rb") for k in group]
+            try:
+                rows += compact.join(handles, schema, sink, COMPRESSION)
+            finally:
+                for h in handles:
+                    h.close()
+            self.fs.pipe_file(part, sink.getvalue().to_pybytes())
         if copies:  # server-side, concurrently where the file system can
             self.fs.copy(list(copies), list(copies.values()))
-        return table_info(f"{name}.parquet", rows, len(files), schema)
+        return table_info(f"{name}.parquet", rows, len(parts), schema)
 
     def _csv(self, name: str, files: Sequence[str]) -> dict[str, Any]:  # type: ignore[override]
         """One CSV object, streamed chunk after chunk (it appears only when whole)."""
         import pyarrow.csv as pacsv
 
-        schema, _ = self._schema(files)
+        schema, *_ = self._schema(files)
         plain = plain_schema(schema)
         rows = 0
         with self.fs.open(f"{self.root}/{name}.csv", "wb") as out:

@@ -17,8 +17,9 @@ then renamed with :func:`os.replace`; a chunk folder is filled under a temporary
 renamed as a whole, and so is each table's dataset folder. So at any moment — a SIGKILL
 included — every table and every chunk folder in ``DIR`` is complete, and
 :meth:`FolderStore.finished` (what ``--resume`` keeps) is exactly the set of chunk folders
-present. The dataset's files are hard links to the chunk files (no copy, no rewrite), so
-finishing costs next to nothing and memory stays flat however many runs there are.
+present. The dataset's files are hard links to the chunk files (no copy, no rewrite) — but
+for small chunks, joined into parts of 100,000 rows (:mod:`sim.experiments.compact`) — so
+finishing costs little and memory stays flat however many runs there are.
 
 Chunks are written by whoever ran them: a local worker process writes its own chunk (the
 tables never travel through a pipe); a Dask cluster's — whose workers may not share this disk —
@@ -45,6 +46,7 @@ import pyarrow.parquet as pq
 from sim.storage import is_remote, location
 from sim.tables import ordered
 
+from . import compact
 from .arrowtables import (  # noqa: F401  (re-exported: the store's public helpers)
     arm_column,
     combine,
@@ -393,41 +395,42 @@ class FolderStore:
         self.write_manifest()
         shutil.rmtree(self.path / CHUNKS, ignore_errors=True)
 
-    def _schema(self, files: Sequence[Path]) -> tuple[pa.Schema, list[pa.Schema]]:
+    def _schema(self, files: Sequence[Path]) -> tuple[pa.Schema, list[pa.Schema], list[int]]:
         metas = [pq.read_metadata(f) for f in files]
         schemas = [m.schema.to_arrow_schema().remove_metadata() for m in metas]
-        return unified_schema(schemas, [m.num_rows for m in metas]), schemas
+        rows = [m.num_rows for m in metas]
+        return unified_schema(schemas, rows), schemas, rows
 
     def _dataset(self, name: str, files: Sequence[Path]) -> dict[str, Any]:
-        """The table as a folder of the chunk files, in row order (linked, not copied)."""
-        schema, schemas = self._schema(files)
+        """The table as a folder of the chunk files, in row order: linked, not copied, but
+        for small files, joined into parts (:mod:`sim.experiments.compact`)."""
+        schema, schemas, counts = self._schema(files)
         final = self.path / f"{name}.parquet"
         tmp = temp_name(final)
         tmp.mkdir()
         rows = 0
+        parts = compact.plan(counts)
         try:
-            for i, (f, s) in enumerate(zip(files, schemas, strict=True)):
+            for i, group in enumerate(parts):
                 part = tmp / f"part-{i:06d}.parquet"
-                if s.equals(schema):
-                    _link_or_copy(f, part)
-                    rows += pq.read_metadata(f).num_rows
-                else:  # a chunk whose types differ (an empty one): rewritten to the common ones
-                    t = conform(pq.read_table(f), schema)
-                    pq.write_table(t, part, compression=COMPRESSION)
-                    rows += t.num_rows
+                if len(group) == 1 and schemas[group[0]].equals(schema):
+                    _link_or_copy(files[group[0]], part)
+                    rows += counts[group[0]]
+                else:  # small chunks, or one whose types differ (an empty one): rewritten
+                    rows += compact.join([files[k] for k in group], schema, part, COMPRESSION)
             if final.exists():  # left by a finish that was interrupted
                 shutil.rmtree(final)
             os.replace(tmp, final)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-        return table_info(final.name, rows, len(files), schema)
+        return table_info(final.name, rows, len(parts), schema)
 
     def _csv(self, name: str, files: Sequence[Path]) -> dict[str, Any]:
         """The table as one CSV file, written chunk after chunk."""
         import pyarrow.csv as pacsv
 
-        schema, _ = self._schema(files)
+        schema, *_ = self._schema(files)
         plain = plain_schema(schema)
         final = self.path / f"{name}.csv"
         tmp = temp_name(final)

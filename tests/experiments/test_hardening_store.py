@@ -149,7 +149,10 @@ def test_more_workers_than_cores_are_capped_at_the_cores():
 # --- 8. resume across package versions --------------------------------------------------------
 
 
-def _interrupted_with_other_versions(tmp_path: Path) -> Path:
+def _interrupted_with_other_versions(tmp_path: Path, monkeypatch) -> Path:
+    from sim.experiments import compact
+
+    monkeypatch.setattr(compact, "PART_ROWS", 1)  # a part per chunk: part 0 is chunk 0
     out = tmp_path / "run"
     _run(out)
     manifest = json.loads((out / "manifest.json").read_text())
@@ -167,8 +170,10 @@ def _interrupted_with_other_versions(tmp_path: Path) -> Path:
     return out
 
 
-def test_resume_refuses_a_version_change_unless_allowed_and_records_it_per_chunk(tmp_path):
-    out = _interrupted_with_other_versions(tmp_path)
+def test_resume_refuses_a_version_change_unless_allowed_and_records_it_per_chunk(
+    tmp_path, monkeypatch
+):
+    out = _interrupted_with_other_versions(tmp_path, monkeypatch)
     before = (out / "manifest.json").read_text()
     with pytest.raises(ExperimentError, match=r"(?s)other package versions.*numpy.*0\.0\.1"):
         _run(out, resume=True)

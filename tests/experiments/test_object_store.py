@@ -151,9 +151,10 @@ def test_dask_workers_write_their_chunks_to_s3_and_the_tables_equal_a_local_run(
     assert os.getpid() not in writers  # ...none by this client
     assert_same_tables(reference[1], read_tables(url))
     assert not s3.exists(f"{BUCKET}/dask/chunks")  # dropped once the manifest committed
-    assert sorted(s3.ls(f"{BUCKET}/dask/outcomes.parquet")) == [
-        f"{BUCKET}/dask/outcomes.parquet/part-{i:06d}.parquet" for i in range(RUNS // CHUNK)
-    ]
+    local = sim.open_results(reference[0]).manifest["tables"]
+    for name, info in _manifest(s3, "dask")["tables"].items():  # parts as on a disk
+        assert info["parts"] == local[name]["parts"]
+        assert len(s3.ls(f"{BUCKET}/dask/{name}.parquet")) == info["parts"]
 
 
 @pytest.mark.parametrize(

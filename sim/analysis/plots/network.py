@@ -46,6 +46,10 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
     src = as_source(results)
     if not src.has("dyads"):
         raise LookupError("the results have no dyads table")
+    return src.memo(f"edges:{arm}", lambda: _edges(src, arm))
+
+
+def _edges(src, arm: str | None) -> list[Edge]:
     mine = equals("arm", arm) if arm is not None else "TRUE"
     last = src.query.frame(
         "SELECT CAST(actor AS VARCHAR) AS a, CAST(target AS VARCHAR) AS t, "
@@ -74,6 +78,12 @@ def edges(results: Any, arm: str | None = None) -> list[Edge]:
         Edge(str(a), str(t), float(med.get((a, t), np.nan)), float(flows.get((a, t), 0.0)))
         for a, t in keys
     ]
+
+
+def edges_of_every_arm(src) -> None:
+    """The edges of each arm (or of the result), asked ahead of the crisis map."""
+    for arm in arms(src, "dyads") or [None]:
+        edges(src, arm)
 
 
 def crisis_map(results: Any) -> Figure:

@@ -24,8 +24,8 @@ from sim.analysis.plots.escalation import (
     rung_names,
 )
 from sim.analysis.plots.red_lines import draw_risk, risks
-from sim.analysis.plots.world import first_sides, varies
-from sim.analysis.series import arms, channel_fans, entity_fans, equals, rung_shares_of
+from sim.analysis.plots.world import approval_fans, first_sides, front_fans, varies
+from sim.analysis.series import arms, channel_fans, equals, rung_shares_of
 from sim.analysis.source import as_source
 from sim.analysis.style import (
     arm_color,
@@ -140,10 +140,8 @@ def _ladder(ax, src, ref: str) -> None:
 def _front(ax, src) -> None:
     row = src.query.frame("SELECT CAST(front AS VARCHAR) AS f FROM fronts LIMIT 1")
     name = str(row["f"].iloc[0])  # the table's first front
-    sides = first_sides(src)
-    side = sides[name]
-    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
-    steps, series = entity_fans(src, "fronts", ["front"], "territory", first)  # the front's
+    side = first_sides(src)[name]
+    steps, series = front_fans(src, "territory")  # the front's first side's
     x = src.dates(steps)
     for i, (arm, fan) in enumerate(series[(name,)]):
         draw_fan(ax, x, fan, color=arm_color(i), label=arm, samples=0 if arm else 5)
@@ -157,7 +155,7 @@ def _front(ax, src) -> None:
 def _approval(ax, src) -> None:
     from matplotlib.ticker import PercentFormatter
 
-    steps, series = entity_fans(src, "actors", ["actor"], "approval")
+    steps, series = approval_fans(src)
     moving = [k for k, s in series.items() if varies(s)]
     key = moving[0] if moving else next(iter(series))
     x = src.dates(steps)

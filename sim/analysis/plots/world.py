@@ -57,7 +57,7 @@ def arms_flows(results: Any, *, samples: int = 5) -> Figure:
     panel_list = []
     steps = None
     for column, verb in (("outflow", "sent"), ("inflow", "received")):
-        steps, series = entity_fans(src, "stocks", ["actor", "stock"], column, samples=samples)
+        steps, series = stock_fans(src, column, samples)
         for (actor, stock), s in series.items():
             if _nonzero(s):
                 panel_list.append(
@@ -73,8 +73,8 @@ def stocks(results: Any, *, samples: int = 5) -> Figure:
     """Munitions on hand per actor and stock (fans), with the median requirement dashed."""
     src = as_source(results)
     _need(src, "stocks")
-    steps, levels = entity_fans(src, "stocks", ["actor", "stock"], "level", samples=samples)
-    required = src.memo("median requirement", lambda: _median_requirement(src))
+    steps, levels = stock_fans(src, "level", samples)
+    required = median_requirement(src)
     panel_list = []
     for key, s in levels.items():
         if not _nonzero(s):
@@ -94,16 +94,43 @@ def stocks(results: Any, *, samples: int = 5) -> Figure:
     return _fans(src, steps, panel_list, "Stocks", samples)
 
 
-def _median_requirement(src) -> dict[tuple, float]:
+def stock_fans(src, column: str, samples: int = 5):
+    """The fans of a column of the stocks table per actor and stock (flows and levels: one
+    scan for the three, see ``sim.analysis.series.TOGETHER``)."""
+    return entity_fans(src, "stocks", ["actor", "stock"], column, samples=samples)
+
+
+def readiness_fans(src, samples: int = 5):
+    """The fans of readiness of the stocks that have a requirement."""
+    return entity_fans(src, "stocks", ["actor", "stock"], "readiness", "requirement > 0", samples)
+
+
+def front_fans(src, column: str, samples: int = 5):
+    """The fans of a column of each front, seen from its first side (territory and balance:
+    one scan for both)."""
+    sides = first_sides(src)
+    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
+    return entity_fans(src, "fronts", ["front"], column, first, samples)
+
+
+def approval_fans(src, samples: int = 5):
+    """The fans of each actor's approval."""
+    return entity_fans(src, "actors", ["actor"], "approval", samples=samples)
+
+
+def median_requirement(src) -> dict[tuple, float]:
     """The median requirement of each actor's stock over every step, run (and arm)."""
     from sim.analysis.query import clean
 
-    df = src.query.frame(
-        f"SELECT CAST(actor AS VARCHAR) AS a, CAST(stock AS VARCHAR) AS s, "
-        f"quantile_cont({clean('requirement')}, 0.5) AS m FROM stocks GROUP BY ALL"
-    )
-    return {(a, s): float(m) if m is not None and not np.isnan(m) else np.nan
-            for a, s, m in df.itertuples(index=False)}  # fmt: skip
+    def compute() -> dict[tuple, float]:
+        df = src.query.frame(
+            f"SELECT CAST(actor AS VARCHAR) AS a, CAST(stock AS VARCHAR) AS s, "
+            f"quantile_cont({clean('requirement')}, 0.5) AS m FROM stocks GROUP BY ALL"
+        )
+        return {(a, s): float(m) if m is not None and not np.isnan(m) else np.nan
+                for a, s, m in df.itertuples(index=False)}  # fmt: skip
+
+    return src.memo("median requirement", compute)
 
 
 def readiness(results: Any, *, samples: int = 5) -> Figure:
@@ -114,9 +141,7 @@ def readiness(results: Any, *, samples: int = 5) -> Figure:
     """
     src = as_source(results)
     _need(src, "stocks")
-    steps, series = entity_fans(
-        src, "stocks", ["actor", "stock"], "readiness", "requirement > 0", samples
-    )
+    steps, series = readiness_fans(src, samples)
     if not series:
         raise LookupError("no stock has a requirement in these results")
     panel_list = [
@@ -140,9 +165,8 @@ def front(results: Any, *, samples: int = 5) -> Figure:
     src = as_source(results)
     _need(src, "fronts")
     sides = first_sides(src)
-    first = " OR ".join(f"({equals('front', n)} AND {equals('side', s)})" for n, s in sides.items())
-    steps, territory = entity_fans(src, "fronts", ["front"], "territory", first, samples)
-    _, balance = entity_fans(src, "fronts", ["front"], "balance", first, samples)
+    steps, territory = front_fans(src, "territory", samples)
+    _, balance = front_fans(src, "balance", samples)
     panel_list = []
     for (name,) in territory:
         side = sides[name]
@@ -167,9 +191,12 @@ def front(results: Any, *, samples: int = 5) -> Figure:
 
 def first_sides(src) -> dict[str, str]:
     """Each front's first side: the scenario's first in ``sides``, else the table's first."""
-    rows = src.query.frame(
-        "SELECT CAST(front AS VARCHAR) AS f, CAST(side AS VARCHAR) AS s FROM fronts "
-        "WHERE run = (SELECT min(run) FROM fronts) AND step = (SELECT min(step) FROM fronts)"
+    rows = src.memo(
+        "front sides",
+        lambda: src.query.frame(
+            "SELECT CAST(front AS VARCHAR) AS f, CAST(side AS VARCHAR) AS s FROM fronts "
+            "WHERE run = (SELECT min(run) FROM fronts) AND step = (SELECT min(step) FROM fronts)"
+        ),
     )
     sides: dict[str, str] = {}
     for f, s in rows.itertuples(index=False):
@@ -189,7 +216,7 @@ def approval(results: Any, *, samples: int = 5) -> Figure:
     """
     src = as_source(results)
     _need(src, "actors")
-    steps, series = entity_fans(src, "actors", ["actor"], "approval", samples=samples)
+    steps, series = approval_fans(src, samples)
     moving = {k: s for k, s in series.items() if varies(s)} or series
     panel_list = [Panel(str(actor), "approval", s, percent=True) for (actor,), s in moving.items()]
     return _fans(src, steps, panel_list, "Approval", samples)
