@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import param_column
+from sim.storage import location
 
 PARAM = param_column("")  # the prefix of the sampled parameters' columns
 OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -321,10 +322,15 @@ def load(path: str | Path | None) -> Discovery | None:
     """The discovery saved in a results folder, or ``None`` when it has none."""
     if path is None:
         return None
-    files = {k: Path(path) / f for k, f in FILES.items()}
+    files = {k: location(path) / f for k, f in FILES.items()}  # a folder, or a URL's
     if not all(f.is_file() for f in files.values()):
         return None
-    traj = pd.read_parquet(files["trajectory"])
+
+    def read(f: Any) -> pd.DataFrame:
+        with f.open("rb") as fh:
+            return pd.read_parquet(fh)
+
+    traj = read(files["trajectory"])
     if traj.empty:
         return None
     head = traj.iloc[0]
@@ -333,8 +339,8 @@ def load(path: str | Path | None) -> Discovery | None:
         int(head["runs"]),
         int(head["positives"]),
         traj.drop(columns=["outcome", "runs", "positives"]),
-        pd.read_parquet(files["box"]),
-        pd.read_parquet(files["scores"]),
+        read(files["box"]),
+        read(files["scores"]),
     )
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.fan import QUANTILES, Fan, Shares, sample_positions
+from sim.storage import glob_for_duckdb, readable
 
 _NO_LOCK = contextlib.nullcontext()
 
@@ -97,8 +98,8 @@ class Query:
             self.con.register(f"_data_{name}", self._datasets[name])
             scan = f"_data_{name}"
         else:
-            glob = str(where / "*.parquet") if where.is_dir() else str(where)
-            self._files[name] = min(where.glob("*.parquet")) if where.is_dir() else where
+            glob = glob_for_duckdb(self.con, where)  # at a URL: its file system registered
+            self._files[name] = readable(min(where.glob("*.parquet")) if where.is_dir() else where)
             scan = f"read_parquet({_literal(glob)})"
         self.con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM {scan}")
         self.tables.append(name)

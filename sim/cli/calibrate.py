@@ -9,9 +9,12 @@ command takes like a scenario.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from sim.storage import is_url
 
 from .app import BadInput, app
 from .common import (
@@ -109,7 +112,9 @@ def calibrate_command(
         )
     except ExperimentError as exc:
         raise BadInput(*exc.lines) from None
-    folder = shared.out if shared.out is not None else default_out(scenario, "calibrate")
+    if shared.out is not None and is_url(shared.out):
+        raise BadInput(f"--out {shared.out}: a calibration is written to a local folder only")
+    folder = Path(shared.out) if shared.out is not None else default_out(scenario, "calibrate")
 
     def report(row: dict[str, Any]) -> None:
         if not shared.quiet:

@@ -131,6 +131,18 @@ def _scenario_id(path: Path) -> str:
     return path.stem
 
 
+def out_location(out: str) -> Any:
+    """``--out`` as a :class:`~pathlib.Path`, or as a URL's location (``s3://...``), or
+    :class:`BadInput` for a URL whose protocol cannot be used (checked before any work)."""
+    from sim.storage import StorageError, check_protocol, location
+
+    try:
+        check_protocol(out)
+        return location(out)
+    except StorageError as exc:
+        raise BadInput(f"--out {out}: {exc}") from None
+
+
 def resume_hint(out: Path) -> str:
     """The command that continues an interrupted folder."""
     args = [a for a in sys.argv[1:] if a not in ("--force", "--resume")]
@@ -198,8 +210,13 @@ SetOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[
-    Path | None,
-    typer.Option("--out", "-o", help="Results folder (default: runs/<scenario-id>-<timestamp>)."),
+    str | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Results folder, or an fsspec URL such as s3://bucket/prefix"
+        " (default: runs/<scenario-id>-<timestamp>).",
+    ),
 ]
 WorkersOpt = Annotated[
     int | None,
@@ -252,7 +269,7 @@ class Shared:
 
     horizon: int | None = None
     set_: list[str] | None = None
-    out: Path | None = None
+    out: str | None = None
     workers: int | None = None
     scheduler: str | None = None
     chunk_size: int | None = None
@@ -286,7 +303,7 @@ class Shared:
         """``--set`` and ``--horizon`` as overrides."""
         return overrides_of(self.set_, self.horizon)
 
-    def options(self, folder: Path, label: str) -> Any:
+    def options(self, folder: Any, label: str) -> Any:
         """The :class:`~sim.experiments.options.ExecOptions` of these options, writing into
         ``folder``, with the progress display of ``label``."""
         from sim.experiments.options import ExecOptions
@@ -391,5 +408,6 @@ def run_experiment(
     """
     shared.check(runs=runs, record=record, problems=problems)
     check_scenario_file(scenario)
-    folder = shared.out if shared.out is not None else default_out(scenario, *out_name)
+    out = shared.out
+    folder = out_location(out) if out is not None else default_out(scenario, *out_name)
     return drive(lambda: call(shared.options(folder, label)), folder), folder

@@ -1,7 +1,9 @@
 """``wargame plot`` and ``wargame report``: figures and the after-action report of a results folder.
 
 matplotlib is imported inside the commands (and rendered with Agg), so the CLI's start stays
-fast for every other command.
+fast for every other command. A results folder at a URL (``s3://bucket/prefix``) is read where
+it lies; its figures and report are drawn into a local temporary folder, then uploaded, one
+object per file (each appears whole).
 """
 
 from __future__ import annotations
@@ -19,8 +21,17 @@ from .progress import make_progress
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
-def _open(results_dir: Path) -> Any:
-    """The results in ``results_dir``, or :class:`BadInput` saying why they cannot be read."""
+def _open(target: str) -> Any:
+    """The results in ``target`` (a folder or a URL), or :class:`BadInput` saying why they
+    cannot be read."""
+    from sim.storage import StorageError, check, check_protocol, location
+
+    try:
+        check_protocol(target)
+        results_dir = location(target)
+        check(results_dir)
+    except StorageError as exc:
+        raise BadInput(f"{target}: {exc}") from None
     if not results_dir.exists():
         raise BadInput(f"{results_dir}: no such folder")
     if not results_dir.is_dir():
@@ -48,8 +59,19 @@ def _agg() -> None:
     matplotlib.use("Agg")
 
 
-def _save(fig: Any, path: Path, fmt: str) -> None:
-    """Save a figure under a temporary name and rename it: never a half-written file."""
+def _save(fig: Any, path: Any, fmt: str) -> None:
+    """Save a figure under a temporary name and rename it: never a half-written file (at a
+    URL: saved locally, then uploaded as one object)."""
+    from sim.storage import is_remote, upload
+
+    if is_remote(path):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as here:
+            local = Path(here) / path.name
+            fig.savefig(local, format=fmt)
+            upload(local, path)
+        return
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         fig.savefig(tmp, format=fmt)
@@ -59,8 +81,8 @@ def _save(fig: Any, path: Path, fmt: str) -> None:
 
 
 def _targets(
-    names: list[str], results_dir: Path, output: Path | None, fmt: str | None
-) -> list[tuple[str, Path, str]]:
+    names: list[str], results_dir: Any, output: Path | None, fmt: str | None
+) -> list[tuple[str, Any, str]]:
     """Where each figure goes and in what format, or :class:`BadInput` before anything is drawn."""
     if fmt is not None and fmt not in FIGURE_FORMATS:
         raise BadInput(f"--format: expected one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}")
@@ -89,7 +111,9 @@ def _targets(
 
 @app.command("plot")
 def plot(
-    results_dir: Annotated[Path, typer.Argument(help="A results folder from 'wargame run'.")],
+    results_dir: Annotated[
+        str, typer.Argument(help="A results folder from 'wargame run', or its URL (s3://...).")
+    ],
     figure: Annotated[
         str,
         typer.Option(
@@ -113,10 +137,12 @@ def plot(
     Example: wargame plot out/seoul --figure escalation -o escalation.svg
     """
     results = _open(results_dir)
+    results_dir = results.path
     _agg()
     from sim.analysis import plots
     from sim.analysis.source import as_source
     from sim.experiments.progress import NoProgress
+    from sim.storage import is_remote
 
     results = as_source(results)  # one source: tables read once for all figures
     support = plots.supported(results)
@@ -140,7 +166,8 @@ def plot(
         names = [figure]
     targets = _targets(names, results_dir, output, fmt)
     for _, path, _ in targets:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not is_remote(path):  # an object store has no folders to make
+            path.parent.mkdir(parents=True, exist_ok=True)
     progress = make_progress("plot", quiet, unit="figures") or NoProgress()
     progress.start(len(targets), 0)
     ahead = plots.prefetch(results, names)  # the next figure's numbers while one is drawn
@@ -158,7 +185,9 @@ def plot(
 
 @app.command("report")
 def report(
-    results_dir: Annotated[Path, typer.Argument(help="A results folder from 'wargame run'.")],
+    results_dir: Annotated[
+        str, typer.Argument(help="A results folder from 'wargame run', or its URL (s3://...).")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -172,19 +201,28 @@ def report(
     Example: wargame report out/seoul -o seoul.html
     """
     from sim.analysis.report import report_format
+    from sim.storage import is_remote, upload
 
     results = _open(results_dir)
-    path = output if output is not None else results_dir / "report.html"
+    path = output if output is not None else results.path / "report.html"
     try:
         report_format(path)
     except ValueError as exc:
         raise BadInput(f"-o {exc}") from None
-    if path.exists() and path.is_dir():
+    remote = is_remote(path)
+    if not remote and path.exists() and path.is_dir():
         raise BadInput(f"-o {path}: is a folder; give a file name ending in .html or .md")
-    if not path.parent.is_dir():
+    if not remote and not path.parent.is_dir():
         raise BadInput(f"-o {path}: folder {path.parent} does not exist")
     _agg()
     from sim.analysis.report import write
 
-    write(results, path, progress=make_progress("report", quiet, unit="parts"))
+    progress = make_progress("report", quiet, unit="parts")
+    if remote:  # written whole locally, then uploaded as one object
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as here:
+            upload(write(results, Path(here) / path.name, progress=progress), path)
+    else:
+        write(results, path, progress=progress)
     typer.echo(str(path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,3 +93,14 @@ def plain_schema(schema: pa.Schema) -> pa.Schema:
             for f in schema
         ]
     )
+
+
+def table_info(file: str, rows: int, parts: int, schema: pa.Schema) -> dict[str, Any]:
+    """A table's entry in the manifest: its file, rows, parts, columns and Arrow schema."""
+    return {
+        "file": file,
+        "rows": rows,
+        "parts": parts,
+        "columns": {f.name: str(f.type) for f in schema},
+        "arrow_schema": schema_b64(schema),
+    }

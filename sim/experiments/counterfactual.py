@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -155,7 +154,7 @@ class Comparison(Results):
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike, manifest: dict[str, Any]) -> Comparison:
-        res = Results(Path(path), manifest=manifest)
+        res = Results(path, manifest=manifest)
         return cls(res, manifest["counterfactual"], manifest.get("baseline"))
 
     @property

@@ -103,8 +103,9 @@ class Ensemble:
     def chunks(self) -> list[Chunk]:
         return plan(self.runs, self.chunk_size, list(self.arms) if self.arms else None)
 
-    def tasks(self, chunks: Sequence[Chunk], folder: Path | None = None) -> list[Task]:
-        """The tasks of ``chunks``; with ``folder``, each worker writes into it."""
+    def tasks(self, chunks: Sequence[Chunk], folder: Path | str | None = None) -> list[Task]:
+        """The tasks of ``chunks``; with ``folder`` (a path, or a URL), each worker writes
+        into it."""
         seeds = chunk_seeds(self.seed, math.ceil(self.runs / self.chunk_size))
         arms = tuple(self.arms or ())
         out = []
@@ -114,7 +115,9 @@ class Ensemble:
                 values = self.param_values[c.arm] if self.arms else self.param_values
                 pv = {k: np.asarray(v)[c.start : c.stop] for k, v in values.items()}
             iv = self.arms.get(c.arm) if self.arms and c.arm is not None else None
-            where = str(folder / c.key) if folder is not None else None
+            where = None
+            if folder is not None:  # a URL is joined with "/", as object stores do
+                where = f"{folder}/{c.key}" if isinstance(folder, str) else str(folder / c.key)
             out.append(Task(self.scenario, c, seeds[c.index], self.record, iv, pv, where, arms))
         return out
 
@@ -159,6 +162,7 @@ def execute(ens: Ensemble, options: ExecOptions | None = None) -> Results:
     from . import budget
     from .executors import default_workers
     from .memory_store import MemoryStore
+    from .object_store import make_store
     from .store import FolderStore
 
     opts = options if options is not None else ExecOptions()
@@ -179,7 +183,7 @@ def execute(ens: Ensemble, options: ExecOptions | None = None) -> Results:
     manifest["estimate"] = est.as_dict()
     store: FolderStore | MemoryStore
     if opts.out is not None:
-        store = FolderStore(opts.out, manifest, opts.format, opts.allow_version_change)
+        store = make_store(opts.out, manifest, opts.format, opts.allow_version_change)
         store.check(resume=opts.resume, force=opts.force)
     else:
         store = MemoryStore(manifest)
@@ -203,20 +207,28 @@ def _drive(
     """Connect the executor, open the store, stream the chunks in, make the tables."""
     from .executors import make_executor
     from .memory_store import MemoryStore
+    from .object_store import ObjectStore
     from .results import Results
     from .store import CHUNKS, FolderStore
 
     with make_executor(workers, scheduler, len(chunks)) as executor:
         store.manifest["executor"] = {"kind": executor.name, "workers": executor.workers}
+        if isinstance(store, ObjectStore) and store.workers_write:
+            executor.check_storage(store.url)  # before the first write
         done = store.open()
         if store.manifest.get("status") == "complete":
             return Results(path=store.path, scenario=ens.scenario)
         todo = [c for c in interleave(chunks) if c.key not in done]
         total = ens.runs * len(ens.arms or [None])
         progress.start(total, total - sum(c.runs for c in todo))
-        # Local workers write their chunks themselves; a cluster's send them back.
-        folder = store.path / CHUNKS if isinstance(store, FolderStore) else None
-        tasks = ens.tasks(todo, folder if executor.shares_disk else None)
+        # Local workers write their chunks themselves, and so does every worker into a folder
+        # at a URL; a cluster's send them back to a local folder.
+        folder: Path | str | None = None
+        if isinstance(store, ObjectStore):
+            folder = store.chunks_url() if store.workers_write else None
+        elif isinstance(store, FolderStore) and executor.shares_disk:
+            folder = store.path / CHUNKS
+        tasks = ens.tasks(todo, folder)
         credit = StepCredit(progress)  # the bar moves as the chunks' models step
         executor.on_step = credit.step
         try:

@@ -66,6 +66,10 @@ class Executor:
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         raise NotImplementedError
 
+    def check_storage(self, url: str) -> None:
+        """Refuse (:class:`ExperimentError`) a URL the workers cannot write to. Local workers
+        share this process's packages and environment, which the store has checked."""
+
     def close(self, abort: bool = False) -> None:
         """Release the workers; with ``abort`` (Ctrl-C, a failure), stop the running chunks
         instead of waiting for them."""
@@ -270,6 +274,19 @@ class DaskCluster(Executor):
             1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         )
         self._pending: dict[str, tuple[Any, Task]] = {}
+
+    def check_storage(self, url: str) -> None:
+        """Each worker reaches ``url`` itself (its s3fs, its credentials): asked before any
+        chunk is sent."""
+        from sim.storage import probe
+
+        found = self._client.run(probe, url)
+        bad = sorted((w, why) for w, why in found.items() if why is not None)
+        if bad:
+            raise ExperimentError(
+                f"--out {url}: the Dask worker {bad[0][0]} cannot use it: {bad[0][1]}"
+                + (f" (and {len(bad) - 1} more workers)" if len(bad) > 1 else "")
+            )
 
     def results(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, ChunkOutput]]:
         from distributed import as_completed

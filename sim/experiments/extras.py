@@ -4,8 +4,10 @@
 and feature scores. Each file is written under a temporary name and renamed into place (a
 reader sees the old file or the new one, never half of one), and all of them under the
 folder's lock (:class:`~sim.experiments.guard.FolderLock`), so that they never interleave with
-a ``run --force`` or ``--resume`` of the same folder. Their names are ones a results folder
-may hold (``guard._OWN_NAMES``): ``<name>.parquet`` at the top, figures under ``figures/``.
+a ``run --force`` or ``--resume`` of the same folder. In a folder at a URL each file is made
+locally, then uploaded as one object (which appears whole), under the folder's lease. Their
+names are ones a results folder may hold (``guard._OWN_NAMES``): ``<name>.parquet`` at the
+top, figures under ``figures/``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.storage import is_remote, location, upload
+
 from .guard import FolderLock
+from .object_lock import ObjectLock
 from .store import temp_name
 
 
@@ -32,9 +37,10 @@ def write_extras(
     Raises:
         ExperimentError: another wargame process is writing the folder.
     """
-    root = Path(folder)
+    root = location(folder)
+    remote = is_remote(root)
     written = []
-    with FolderLock(root):
+    with ObjectLock(root.fs, root.path, str(root)) if remote else FolderLock(root):
         jobs = [
             (root / n, lambda tmp, df=df: df.to_parquet(tmp, index=False))
             for n, df in tables.items()
@@ -44,6 +50,15 @@ def write_extras(
             for n, fig in figures.items()
         ]
         for final, write in jobs:
+            if remote:
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as here:
+                    local = Path(here) / final.name
+                    write(local)
+                    upload(local, final)
+                written.append(final)
+                continue
             final.parent.mkdir(parents=True, exist_ok=True)
             tmp = temp_name(final)
             try:

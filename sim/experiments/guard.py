@@ -14,6 +14,10 @@ Two guards, both checked before anything in a folder is written or removed:
   the refusal names; a lock file whose PID is gone is reported as stale and taken over. The
   file is removed when the lock is released (and the inode checked after locking, so a writer
   never holds the lock of a file another has just removed).
+  A folder at a URL (``s3://``) has no ``flock``: its lock is a *lease*, an object created
+  exclusively (a conditional PUT) whose holder refreshes a heartbeat, taken over once the
+  heartbeat is older than the lease — weaker than a kernel lock, and said so in
+  :mod:`sim.experiments.object_lock`.
 - **The ownership mark.** ``--force`` replaces only a folder this tool made: its manifest must
   carry ``"wargame_results": 1`` and a ``"written_by"`` of ``wargame-sim`` (older folders:
   ``wargame_results`` and an ``identity``), and every entry in it must be one the tool writes
@@ -30,6 +34,8 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
+
+from sim.storage import is_remote
 
 from .errors import ExperimentError
 
@@ -84,7 +90,9 @@ def clear(path: Path) -> None:
     for p in sorted(path.iterdir(), key=lambda q: q.name == "manifest.json"):
         if p.name == LOCK:
             continue
-        if p.is_dir() and not p.is_symlink():
+        if is_remote(p):  # a folder at a URL (sim.experiments.object_store)
+            p.fs.rm(p.path, recursive=True)
+        elif p.is_dir() and not p.is_symlink():
             shutil.rmtree(p)
         else:
             p.unlink()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.storage import StorageError, check, for_reading, is_remote, pyarrow_source
 from sim.tables import TABLES
 
 from .errors import ExperimentError
@@ -49,7 +50,7 @@ class Results:
         manifest: Mapping[str, Any] | None = None,
         scenario: Any = None,
     ):
-        self.path = Path(path) if path is not None else None
+        self.path = for_reading(path) if path is not None else None
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
         if manifest is None and self.path is not None:
             manifest = read_manifest(self.path)
@@ -83,7 +84,15 @@ class Results:
             if file.is_file():
                 from sim.scenario import load_scenario
 
-                self._scenario = load_scenario(file)
+                if is_remote(file):  # the loader reads local files: a copy, read and dropped
+                    import tempfile
+
+                    with tempfile.TemporaryDirectory() as tmp:
+                        local = Path(tmp) / file.name
+                        local.write_bytes(file.read_bytes())
+                        self._scenario = load_scenario(local)
+                else:
+                    self._scenario = load_scenario(file)
         return self._scenario
 
     @property
@@ -110,9 +119,11 @@ class Results:
             # from an empty string.
             opts = pacsv.ConvertOptions(column_types=plain, strings_can_be_null=True)
             fmt = ds.CsvFileFormat(convert_options=opts)
-            return ds.dataset(file, format=fmt)
+            src, fs = pyarrow_source(file)
+            return ds.dataset(src, format=fmt, filesystem=fs)
         # A folder of one file per chunk; files are read in name order, which is run order.
-        return ds.dataset(file, format="parquet")
+        src, fs = pyarrow_source(file)
+        return ds.dataset(src, format="parquet", filesystem=fs)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The table ``name`` as a DataFrame (read once, then kept), or ``None``."""
@@ -178,7 +189,11 @@ def open_results(path: str | os.PathLike) -> Results:
         ExperimentError: when ``path`` is not a results folder, or has not finished (the
             message says how to resume it).
     """
-    p = Path(path)
+    try:
+        p = for_reading(path)
+        check(p)  # a URL: its protocol, endpoint, bucket and permission
+    except StorageError as exc:
+        raise ExperimentError(f"{path}: {exc}") from None
     manifest = read_manifest(p)
     status = manifest.get("status")
     if manifest.get("kind") == "calibrate":
@@ -205,7 +220,7 @@ def open_results(path: str | os.PathLike) -> Results:
     return Results(p, manifest=manifest)
 
 
-def _check_files(p: Path, manifest: Mapping[str, Any]) -> None:
+def _check_files(p: Any, manifest: Mapping[str, Any]) -> None:
     """Refuse a folder whose files are not what its manifest says: a ``scenario.yaml`` that
     was edited or swapped (its hash), a truncated or foreign Parquet file (its footer)."""
     import hashlib
@@ -226,7 +241,11 @@ def _check_files(p: Path, manifest: Mapping[str, Any]) -> None:
             if f.suffix != ".parquet":
                 continue
             try:
-                pq.read_metadata(f)
+                if is_remote(f):
+                    with f.open("rb") as fh:
+                        pq.read_metadata(fh)
+                else:
+                    pq.read_metadata(f)
             except Exception as exc:  # ArrowInvalid, OSError: not a whole Parquet file
                 raise ExperimentError(
                     f"{f}: table {name} is damaged ({str(exc).splitlines()[0][:120]});"

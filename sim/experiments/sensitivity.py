@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import is_default_target, is_target, parse, stat
+from sim.storage import location
 from sim.tables import INDICES
 
 from .design import (
@@ -178,15 +179,20 @@ class SensitivityResult(Results):
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike, manifest: dict[str, Any]) -> SensitivityResult:
-        p = Path(path)
+        p = location(path)
         info = manifest.get("sensitivity", {})
         file = p / info.get("file", CSV)
-        indices = pd.read_csv(file) if file.is_file() else pd.DataFrame()
+        found = file.is_file()
+        if found:
+            with file.open("rb") as fh:  # a local file or an object at a URL
+                indices = pd.read_csv(fh)
+        else:
+            indices = pd.DataFrame()
         return cls(
             Results(p, manifest=manifest),
             info.get("method", "?"),
             indices,
-            file if file.is_file() else None,
+            file if found else None,
         )
 
     def summary(self) -> Any:

@@ -22,9 +22,9 @@ for small chunks, joined into parts of 100,000 rows (:mod:`sim.experiments.compa
 finishing costs little and memory stays flat however many runs there are.
 
 Chunks are written by whoever ran them: a local worker process writes its own chunk (the
-tables never travel through a pipe), while the chunks of a Dask cluster — whose workers may
-not share this disk — come back as DataFrames and are written here. Either way by
-:func:`write_chunk`.
+tables never travel through a pipe); a Dask cluster's — whose workers may not share this disk —
+come back as DataFrames and are written here by :func:`write_chunk`, unless the folder is at a
+URL, where every worker writes its own (:mod:`sim.experiments.object_store`).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.storage import is_remote, location
 from sim.tables import ordered
 
 from . import compact
@@ -53,6 +54,7 @@ from .arrowtables import (  # noqa: F401  (re-exported: the store's public helpe
     plain_schema,
     schema_b64,
     schema_from_b64,
+    table_info,
     to_arrow,
     unified_schema,
 )
@@ -78,7 +80,10 @@ def temp_name(path: Path) -> Path:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half
+    (at a URL: one PUT, which is atomic)."""
+    if is_remote(path):
+        return path.write_text(text, encoding="utf-8")
     tmp = temp_name(path)
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -152,7 +157,7 @@ def now() -> str:
 
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     """The manifest of a results folder."""
-    file = Path(path) / MANIFEST
+    file = location(path) / MANIFEST
     try:
         return json.loads(file.read_text(encoding="utf-8"))
     except (FileNotFoundError, NotADirectoryError):
@@ -419,7 +424,7 @@ class FolderStore:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-        return _table_info(final.name, rows, len(parts), schema)
+        return table_info(final.name, rows, len(parts), schema)
 
     def _csv(self, name: str, files: Sequence[Path]) -> dict[str, Any]:
         """The table as one CSV file, written chunk after chunk."""
@@ -439,14 +444,4 @@ class FolderStore:
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
-        return _table_info(final.name, rows, 1, schema)
-
-
-def _table_info(file: str, rows: int, parts: int, schema: pa.Schema) -> dict[str, Any]:
-    return {
-        "file": file,
-        "rows": rows,
-        "parts": parts,
-        "columns": {f.name: str(f.type) for f in schema},
-        "arrow_schema": schema_b64(schema),
-    }
+        return table_info(final.name, rows, 1, schema)

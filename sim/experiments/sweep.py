@@ -250,10 +250,14 @@ class SweepResult(Results):
         if res.manifest.get("kind") != "sweep" or not info:
             raise ExperimentError(f"{path}: not a sweep (made by 'wargame sweep')")
         axes = [Axis(p, tuple(v)) for p, v in info["axes"]]
-        file = Path(path) / info.get("file", FILE)
-        table = pd.read_parquet(file) if file.is_file() else pd.DataFrame()
-        fig = Path(path) / FIGURE
+        file = res.path / info.get("file", FILE)
         found = file if file.is_file() else None
+        if found is not None:
+            with file.open("rb") as fh:  # a local file or an object at a URL
+                table = pd.read_parquet(fh)
+        else:
+            table = pd.DataFrame()
+        fig = res.path / FIGURE
         return cls(res, axes, table, found, fig if fig.is_file() else None)
 
     def table(self, name: str | None = None) -> pd.DataFrame | None:  # type: ignore[override]

@@ -61,8 +61,8 @@ class Task:
     interventions: Mapping[str, Any] | None = None
     param_values: Mapping[str, np.ndarray] | None = None
     write_to: str | None = None
-    """The chunk's folder when the worker shares the results folder's disk (it writes the
-    tables itself); ``None`` to send the tables back."""
+    """The chunk's folder (or its URL, on object storage) when the worker can reach the results
+    folder (it writes the tables itself); ``None`` to send the tables back."""
     arms: tuple[str, ...] = ()
 
 
@@ -107,10 +107,12 @@ def run_chunk(task: Task, on_step: Any = None) -> ChunkOutput:
         tell(total - 1)  # the tables are built
     if task.write_to is None:
         return ChunkOutput(dict(tables), time.perf_counter() - t0)
-    from .store import write_chunk
-
     wrote = None if tell is None else (lambda k, n: tell(total - 1 + k / n))
-    write_chunk(task.write_to, tables, task.chunk.arm, task.arms, on_table=wrote)
+    if "://" in task.write_to:  # a folder at a URL: one object per table, then the marker
+        from .object_store import write_chunk_object as write
+    else:
+        from .store import write_chunk as write
+    write(task.write_to, tables, task.chunk.arm, task.arms, on_table=wrote)
     return ChunkOutput(None, time.perf_counter() - t0)
 
 

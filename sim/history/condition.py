@@ -91,6 +91,10 @@ def run_from(
     opts = ExecOptions.of(options, keywords, "run_from")
     if opts.out is None:
         raise TypeError("run_from() needs out= (the folder; candidates are staged beside it)")
+    from sim.storage import is_url
+
+    if is_url(opts.out):  # the candidates are staged beside it, and subset by hard links
+        raise ExperimentError(f"--out {opts.out}: run --from writes to a local folder only")
     step, which = check_from(scenario, when, keep)
     runs, seed, chunk_size = resolve_settings(scenario, runs, seed, opts.chunk_size)
     n = math.ceil(runs / keep)
