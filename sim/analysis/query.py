@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.fan import QUANTILES, Fan, Shares, sample_positions
-from sim.storage import glob_for_duckdb, readable
+from sim.storage import glob_for_duckdb, is_remote, readable
 
 _NO_LOCK = contextlib.nullcontext()
 
@@ -98,7 +98,9 @@ class Query:
             self.con.register(f"_data_{name}", self._datasets[name])
             scan = f"_data_{name}"
         else:
-            glob = glob_for_duckdb(self.con, where)  # at a URL: its file system registered
+            # at a URL: its file system registered, on one connection (see :attr:`con`)
+            self._registered = self._registered or is_remote(where)
+            glob = glob_for_duckdb(self.con, where)
             self._files[name] = readable(min(where.glob("*.parquet")) if where.is_dir() else where)
             scan = f"read_parquet({_literal(glob)})"
         self.con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM {scan}")
@@ -111,9 +113,9 @@ class Query:
         The figures' aggregates may be asked from a second thread while the first draws
         (:func:`sim.analysis.plots.prefetch`): a DuckDB connection must not serve two threads
         at once, so every other thread gets its own cursor on the same database — the views
-        over the files are shared, and the two queries run side by side. Tables held in memory
-        are registered on one connection only; then every thread takes :meth:`lock` and the
-        one connection.
+        over the files are shared, and the two queries run side by side. Tables held in memory,
+        and a URL's file system, are registered on one connection only; then every thread takes
+        the lock and the one connection.
         """
         if self._registered or threading.get_ident() == self._owner:
             return self._main
