@@ -117,10 +117,10 @@ def check(path: Any) -> None:
         raise StorageError(f"cannot reach the storage ({_first(exc)})") from None
 
 
-def check_protocol(target: str) -> None:
+def check_protocol(target: str | os.PathLike) -> None:
     """Refuse (:class:`StorageError`) a URL whose protocol fsspec does not know or cannot load,
-    before anything else is done with it."""
-    m = _SCHEME.match(target)
+    before anything else is done with it (a :class:`~pathlib.Path` is a local folder)."""
+    m = _SCHEME.match(target) if isinstance(target, str) else None
     if m is None:
         return
     import fsspec
