@@ -49,12 +49,16 @@ class Fan:
         """The fan of a steps × runs array (NaN: a run without a value at that step)."""
         values = np.asarray(values, dtype=float)
         runs = np.arange(values.shape[1]) if runs is None else np.asarray(runs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps stay NaN
-            q = np.nanquantile(values, QUANTILES, axis=1)
-        present = np.flatnonzero(~np.isnan(values).all(axis=0))
+        missing = np.isnan(values)
+        if missing.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN steps stay NaN
+                q = np.nanquantile(values, QUANTILES, axis=1)
+        else:  # the same numbers without NumPy's row-by-row NaN removal (a third of the time)
+            q = np.quantile(values, QUANTILES, axis=1)
+        present = np.flatnonzero(~missing.all(axis=0))
         cols = present[sample_positions(present.size, samples)]
-        finite = values[~np.isnan(values)]
+        finite = values[~missing]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (np.nan, np.nan)
         return cls(q, runs[cols], values[:, cols], lo, hi, bool(np.nan_to_num(values).any()))
 
