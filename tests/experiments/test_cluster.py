@@ -7,7 +7,6 @@ way a user starts a cluster, and always torn down.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, read_tables
+from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, free_port, read_tables, stop
 
 import sim
 from sim.experiments.errors import ExperimentError
@@ -25,31 +24,15 @@ distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _dask_cli() -> list[str]:
     script = Path(sys.executable).parent / "dask"
     return [str(script)] if script.exists() else [sys.executable, "-m", "dask"]
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture
 def loopback_cluster(tmp_path):
     """``dask scheduler`` and ``dask worker --nworkers 2`` on 127.0.0.1; the address."""
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     logs = tmp_path / "dask-logs"
     logs.mkdir()
@@ -109,7 +92,7 @@ def loopback_cluster(tmp_path):
         yield address
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
 
 
 def test_a_real_scheduler_and_worker_pair_gives_the_same_tables(
@@ -141,7 +124,7 @@ def test_an_unreachable_scheduler_is_bad_input():
     from sim.experiments.executors import DaskCluster
 
     with pytest.raises(ExperimentError, match="cannot reach the Dask scheduler"):
-        DaskCluster(f"tcp://127.0.0.1:{_free_port()}", timeout=1)
+        DaskCluster(f"tcp://127.0.0.1:{free_port()}", timeout=1)
 
 
 def test_calibration_on_a_cluster_equals_one_process(loopback_cluster, tmp_path):

@@ -20,7 +20,17 @@ import time
 from pathlib import Path
 
 import pytest
-from xsupport import CHUNK, RUNS, SEED, SMALL, assert_same_tables, popen, read_tables
+from xsupport import (
+    CHUNK,
+    RUNS,
+    SEED,
+    SMALL,
+    assert_same_tables,
+    free_port,
+    popen,
+    read_tables,
+    stop,
+)
 
 import sim
 from sim.experiments.errors import ExperimentError
@@ -31,12 +41,6 @@ pytest.importorskip("moto")
 pytestmark = pytest.mark.slow
 BUCKET = "wargame-test"
 LEASE = "8"  # seconds: short, yet longer than a heartbeat (a third) can lag on a busy machine
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_port(port: int, proc: subprocess.Popen, what: str) -> None:
@@ -51,22 +55,12 @@ def _wait_port(port: int, proc: subprocess.Popen, what: str) -> None:
             time.sleep(0.2)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def s3(tmp_path_factory):
     """moto's S3 server on 127.0.0.1, the standard AWS variables pointing at it, a bucket;
     the fsspec file system (listings never cached). One server for the module: fsspec keeps
     a file system per set of options in each process, bound to the endpoint it first saw."""
-    port = _free_port()
+    port = free_port()
     server = Path(sys.executable).parent / "moto_server"
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     proc = subprocess.Popen(
@@ -92,7 +86,7 @@ def s3(tmp_path_factory):
             fs.mkdir(BUCKET)
             yield fs
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @pytest.fixture
@@ -103,7 +97,7 @@ def cluster(s3, tmp_path, request):
     from distributed import Client
 
     dask = Path(sys.executable).parent / "dask"
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONWARNINGS": "ignore", **getattr(request, "param", {})}
     common = dict(stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=tmp_path)
@@ -131,7 +125,7 @@ def cluster(s3, tmp_path, request):
             yield address, client
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
 
 
 def _manifest(fs, prefix: str) -> dict:
@@ -235,7 +229,7 @@ def test_a_bad_url_is_one_line_and_exit_2(s3, url, says):
 
 
 def test_an_unreachable_endpoint_is_one_line_and_exit_2(s3, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     proc = popen("run", str(SMALL), "--runs", "20", "--out", f"s3://{BUCKET}/x")
     out, err = proc.communicate(timeout=300)
