@@ -12,7 +12,7 @@ front moving each step as it did in the first step, approval and flows as at the
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -33,77 +33,100 @@ from sim.scenario.history import (
 
 
 class Ensemble:
-    """(runs × steps) arrays of an ensemble's tables, built on demand."""
+    """(runs × steps) arrays of an ensemble's tables, built on demand.
+
+    Each array is asked of the query layer (:class:`sim.analysis.query.Query`): the rows of one
+    entity and the columns it needs, filtered where the Parquet files lie, so that memory
+    follows the arrays asked for — runs × steps per observed entity — not the size of the
+    tables (a 100,000-run channels table is 10 million rows; a backtest reads a few channels).
+    """
 
     def __init__(self, tables: Any, scenario: Any) -> None:
+        from sim.analysis.query import Query
+
         self.tables = tables
+        self.query = Query(tables)
         self.scenario = scenario
         self.T = scenario.time.horizon
-        outcomes = self._table("outcomes")
-        self.runs = np.sort(outcomes["run"].to_numpy())
+        self._need("outcomes")
+        self.runs = self.query.frame("SELECT DISTINCT run FROM outcomes ORDER BY run")[
+            "run"
+        ].to_numpy()
         self.R = self.runs.size
 
-    def _table(self, name: str) -> pd.DataFrame:
-        t = self.tables.table(name) if hasattr(self.tables, "table") else self.tables.get(name)
-        if t is None:
+    def _need(self, name: str) -> None:
+        if name not in self.query.tables and not _given_empty(self.tables, name):
             raise ValueError(f"the ensemble has no {name} table (run it with --record full)")
-        return t
+
+    def _rows(self, name: str, columns: list[str], **equal: str) -> pd.DataFrame:
+        """The rows of table ``name`` whose text columns equal ``equal``, only ``columns``."""
+        from sim.analysis.query import _ident, _literal
+
+        self._need(name)
+        if name not in self.query.tables:  # given, but empty
+            return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+        where = " AND ".join(
+            f"CAST({_ident(c)} AS VARCHAR) = {_literal(v)}" for c, v in equal.items()
+        )
+        return self.query.rows(name, where or "TRUE", columns)
 
     def _grid(self, df: pd.DataFrame, column: str) -> np.ndarray:
         """(R, T+1) array of ``column`` from rows of one entity (run, step)."""
         out = np.full((self.R, self.T + 1), np.nan)
         r = np.searchsorted(self.runs, df["run"].to_numpy())
-        out[r, df["step"].to_numpy()] = df[column].to_numpy(dtype=float)
+        out[r, df["step"].to_numpy()] = df[column].to_numpy(dtype=float, na_value=np.nan)
         return out
 
-    @cached_property
-    def _channels(self) -> pd.DataFrame:
-        df = self._table("channels")
-        ref = df["actor"].astype(str) + "." + df["channel"].astype(str)
-        return df.assign(ref=ref)
-
     def levels(self, ref: str) -> np.ndarray:
-        df = self._channels
-        return self._grid(df[df["ref"] == ref], "rung")
+        actor, _, channel = ref.partition(".")
+        rows = self._rows("channels", ["run", "step", "rung"], actor=actor, channel=channel)
+        return self._grid(rows, "rung")
 
     def position(self, ref: str, rung: str | float) -> float:
         ladder = self.scenario.ladder_of(ref)
         return float(ladder.index(rung)) if isinstance(rung, str) else float(rung)
 
-    @cached_property
-    def _outcomes(self) -> pd.DataFrame:
-        return self._table("outcomes").sort_values("run")
-
     def red_line_step(self, rid: str) -> np.ndarray:
         """First crossing step per run (NaN: never)."""
-        return self._outcomes[column("red_line", rid, "step")].to_numpy(dtype=float)
+        col = column("red_line", rid, "step")
+        if col not in self.query.columns("outcomes"):
+            raise KeyError(col)
+        df = self._rows("outcomes", ["run", col])
+        out = np.full(self.R, np.nan)
+        out[np.searchsorted(self.runs, df["run"].to_numpy())] = df[col].to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        return out
 
     def trigger_step(self, aid: str) -> np.ndarray:
         """First step the alliance was triggered, per run (NaN: never)."""
-        ev = self._table("events")
-        ev = ev[
-            (ev["kind"].astype(str) == "alliance_triggered") & (ev["subject"].astype(str) == aid)
-        ]
-        first = ev.groupby("run", observed=True)["step"].min()
+        ev = self._rows("events", ["run", "step"], kind="alliance_triggered", subject=aid)
+        first = ev.groupby("run")["step"].min()
         out = np.full(self.R, np.nan)
         out[np.searchsorted(self.runs, first.index.to_numpy())] = first.to_numpy(dtype=float)
         return out
 
     def territory(self, front: str) -> np.ndarray:
-        df = self._table("fronts")
-        df = df[df["front"].astype(str) == front]
+        df = self._rows("fronts", ["run", "step", "side", "territory"], front=front)
         first_side = df["side"].astype(str).iloc[0] if len(df) else None
         return self._grid(df[df["side"].astype(str) == first_side], "territory")
 
     def approval(self, actor: str) -> np.ndarray:
-        df = self._table("actors")
-        return self._grid(df[df["actor"].astype(str) == actor], "approval")
+        rows = self._rows("actors", ["run", "step", "approval"], actor=actor)
+        return self._grid(rows, "approval")
 
     def flow(self, stock_ref: str, flow: str) -> np.ndarray:
         actor, _, stock = stock_ref.partition(".")
-        df = self._table("stocks")
-        df = df[(df["actor"].astype(str) == actor) & (df["stock"].astype(str) == stock)]
-        return self._grid(df, flow)
+        rows = self._rows("stocks", ["run", "step", flow], actor=actor, stock=stock)
+        return self._grid(rows, flow)
+
+
+def _given_empty(tables: Any, name: str) -> bool:
+    """Whether ``tables`` holds ``name`` with no rows (the query layer has no view of it)."""
+    table = tables.get(name) if isinstance(tables, Mapping) else None
+    if table is None and not isinstance(tables, Mapping) and hasattr(tables, "names"):
+        return name in tables.names
+    return isinstance(table, pd.DataFrame)
 
 
 def _before(step: np.ndarray, by: int) -> np.ndarray:
