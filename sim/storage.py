@@ -159,6 +159,16 @@ def glob_for_duckdb(con: Any, where: Any) -> str:
     return str(where / "*.parquet") if where.is_dir() else str(where)
 
 
+def read_text(path: Any) -> str:
+    """A small file's text. At a URL, one GET of the whole object: an fsspec file object asks
+    for the object's ETag, then for its bytes on the condition that the ETag still holds, so a
+    manifest its writer replaces in between fails the read ("... no longer exists") — seen
+    when a second ``run`` checked a folder whose writer was committing chunks."""
+    if is_remote(path):
+        return path.fs.cat_file(path.path).decode("utf-8")
+    return path.read_text(encoding="utf-8")
+
+
 def readable(path: Any) -> Any:
     """What ``pyarrow.parquet.ParquetFile`` opens: a local path as it is, a remote file as an
     fsspec file object (read lazily, by ranges)."""

@@ -35,7 +35,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sim.storage import is_remote
+from sim.storage import is_remote, read_text
 
 from .errors import ExperimentError
 
@@ -63,7 +63,7 @@ def check_replaceable(path: Path) -> None:
     """Refuse (:class:`ExperimentError`) to replace ``path`` unless this tool made it."""
     file = path / "manifest.json"
     try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
+        manifest = json.loads(read_text(file))
     except (OSError, ValueError):
         manifest = None
     if not is_ours(manifest):

@@ -43,7 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.storage import is_remote, location
+from sim.storage import is_remote, location, read_text
 from sim.tables import ordered
 
 from . import compact
@@ -159,7 +159,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     """The manifest of a results folder."""
     file = location(path) / MANIFEST
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(read_text(file))
     except (FileNotFoundError, NotADirectoryError):
         raise ExperimentError(f"{path}: not a results folder (no {MANIFEST})") from None
     except json.JSONDecodeError as exc:

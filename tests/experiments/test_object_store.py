@@ -203,6 +203,33 @@ def test_a_killed_run_is_locked_while_its_lease_lives_then_resumed_into_the_same
     assert_same_tables(read_tables(local), read_tables(url))
 
 
+def test_a_manifest_is_read_whole_while_its_writer_replaces_it(s3):
+    """A second ``run`` reads a folder's manifest while its writer rewrites it (the race CI
+    saw: an fsspec file object's second request names the first one's ETag, and fails)."""
+    import threading
+
+    from sim.experiments.store import read_manifest
+
+    url = f"s3://{BUCKET}/racing"
+    s3.pipe_file(f"{BUCKET}/racing/manifest.json", b'{"status": "running", "n": 0}')
+    done = threading.Event()
+
+    def rewrite() -> None:
+        n = 0
+        while not done.is_set():
+            n += 1
+            s3.pipe_file(f"{BUCKET}/racing/manifest.json", b'{"status": "running", "n": %d}' % n)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        seen = {read_manifest(url)["n"] for _ in range(150)}
+    finally:
+        done.set()
+        writer.join()
+    assert len(seen) > 1  # the reads did overlap the rewrites
+
+
 def test_force_spares_a_folder_that_is_not_ours(s3):
     s3.pipe_file(f"{BUCKET}/site/manifest.json", b'{"name": "a web app"}')
     s3.pipe_file(f"{BUCKET}/site/index.html", b"<html></html>")
